@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from reports.views import HomeView
+
+admin.site.site_header = "CLAIR 活動報告ポータル 管理"
+admin.site.site_title = "CLAIR 活動報告ポータル 管理"
+admin.site.index_title = "活動報告の入力と公開"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("", include("reports.urls")),
+    path("offices/", include("offices.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

@@ -1,0 +1,68 @@
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficeQuerySet(models.QuerySet):
+    def with_public_report_counts(self):
+        """Annotate each office with the number of reports the public can see."""
+        now = timezone.now()
+        return self.annotate(
+            report_count=Count(
+                "reports",
+                filter=Q(reports__status="published", reports__published_at__lte=now),
+            )
+        )
+
+
+class Office(models.Model):
+    """A CLAIR unit that reports activities: an overseas office or an HQ division.
+
+    The twelve reporting units are reference data created by a data migration;
+    their codes appear in public URLs and must never change.
+    """
+
+    class Kind(models.TextChoices):
+        OVERSEAS = "overseas", _("海外事務所")
+        HEADQUARTERS = "headquarters", _("本部")
+
+    code = models.SlugField(
+        _("コード"),
+        max_length=40,
+        unique=True,
+        help_text=_("URL に使う半角英小文字の識別子（例: seoul）。公開後は変更しないでください。"),
+    )
+    name_ja = models.CharField(_("名称（日本語）"), max_length=100)
+    name_en = models.CharField(_("名称（英語）"), max_length=100)
+    city_ja = models.CharField(_("所在都市（日本語）"), max_length=100)
+    city_en = models.CharField(_("所在都市（英語）"), max_length=100)
+    country = models.CharField(
+        _("国コード"), max_length=2, help_text=_("ISO 3166-1 の 2 文字コード（例: KR）")
+    )
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    display_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "code"]
+        verbose_name = _("事務所・部署")
+        verbose_name_plural = _("事務所・部署")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("offices:detail", kwargs={"code": self.code})
+
+    @property
+    def name(self) -> str:
+        """The name in the language of the current request."""
+        return self.name_en if get_language() == "en" else self.name_ja
+
+    @property
+    def city(self) -> str:
+        return self.city_en if get_language() == "en" else self.city_ja

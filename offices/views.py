@@ -1,0 +1,31 @@
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
+
+from reports.models import Report
+from reports.views import ForgivingPaginationMixin
+
+from .models import Office
+
+
+class OfficeListView(ListView):
+    template_name = "offices/office_list.html"
+    context_object_name = "offices"
+
+    def get_queryset(self):
+        return Office.objects.with_public_report_counts()
+
+
+class OfficeDetailView(ForgivingPaginationMixin, ListView):
+    """One office and its public reports."""
+
+    template_name = "offices/office_detail.html"
+    context_object_name = "reports"
+
+    def get_queryset(self):
+        self.office = get_object_or_404(Office, code=self.kwargs["code"])
+        return (
+            Report.objects.published().filter(office=self.office).with_list_data().by_event_date()
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(office=self.office, **kwargs)

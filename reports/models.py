@@ -1,0 +1,483 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from offices.models import Office
+
+from .text import normalize, split_terms
+
+
+def clean_country_code(value: str) -> str:
+    """Upper-case an ISO 3166-1 alpha-2 code, rejecting anything else."""
+    value = (value or "").strip().upper()
+    if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
+        raise ValidationError({"country": _("国コードは ISO 3166-1 の英字 2 文字です（例: JP）。")})
+    return value
+
+
+def fiscal_year_of(day: datetime.date) -> int:
+    """Japanese fiscal year: April to March, named after the year it starts in."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+class ThemeQuerySet(models.QuerySet):
+    def with_public_report_counts(self):
+        now = timezone.now()
+        return self.annotate(
+            report_count=models.Count(
+                "reports",
+                filter=Q(reports__status="published", reports__published_at__lte=now),
+            )
+        )
+
+
+class Theme(models.Model):
+    """A subject area that reports are tagged with (reference data, see migrations)."""
+
+    slug = models.SlugField(_("スラッグ"), max_length=60, unique=True)
+    name_ja = models.CharField(_("名称（日本語）"), max_length=100)
+    name_en = models.CharField(_("名称（英語）"), max_length=100)
+    display_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "slug"]
+        verbose_name = _("テーマ")
+        verbose_name_plural = _("テーマ")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("reports:theme", kwargs={"slug": self.slug})
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" else self.name_ja
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Reports the public may see: published, with a publication time that has passed."""
+        return self.filter(
+            status=Report.Status.PUBLISHED,
+            published_at__lte=now or timezone.now(),
+        )
+
+    def for_offices(self, codes):
+        return self.filter(office__code__in=codes)
+
+    def with_themes(self, slugs):
+        """Reports tagged with any of the themes (OR within the kind)."""
+        return self.filter(
+            Exists(
+                Report.themes.through.objects.filter(
+                    report_id=OuterRef("pk"), theme__slug__in=slugs
+                )
+            )
+        )
+
+    def overlapping(self, start=None, end=None):
+        """Reports with at least one event overlapping [start, end] (either bound optional)."""
+        events = Event.objects.filter(report_id=OuterRef("pk"))
+        if start:
+            events = events.filter(end_date__gte=start)
+        if end:
+            events = events.filter(start_date__lte=end)
+        return self.filter(Exists(events))
+
+    def in_fiscal_year(self, year: int):
+        return self.filter(fiscal_year=year)
+
+    def search(self, query: str):
+        """Every normalised term must occur in the report's search text."""
+        qs = self
+        for term in split_terms(query):
+            qs = qs.filter(search_text__contains=term)
+        return qs
+
+    def by_event_date(self, newest_first: bool = True):
+        if newest_first:
+            return self.order_by(F("first_date").desc(nulls_last=True), "-published_at", "-pk")
+        return self.order_by(F("first_date").asc(nulls_last=True), "published_at", "pk")
+
+    def with_list_data(self):
+        """What a list page shows per report, fetched in a fixed number of queries."""
+        return self.select_related("office").prefetch_related(
+            "themes",
+            models.Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")),
+        )
+
+    def with_detail_data(self):
+        return self.with_list_data().prefetch_related("events", "participants")
+
+
+class Report(models.Model):
+    """An activity report of one office: the page municipal officials read."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("下書き")
+        PUBLISHED = "published", _("公開")
+
+    external_id = models.CharField(
+        _("外部 ID"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("一括取り込みで使う識別子。同じ ID で取り込むと更新になります。"),
+    )
+    title = models.CharField(_("タイトル"), max_length=200)
+    title_en = models.CharField(
+        _("タイトル（英語）"),
+        max_length=200,
+        blank=True,
+        help_text=_("任意。英語ページで表示します。"),
+    )
+    slug = models.SlugField(
+        _("URL スラッグ"),
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("報告の URL に使います。日本語も使えます。公開後は変更しないでください。"),
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("事務所・部署"),
+        on_delete=models.PROTECT,  # an office with reports must not vanish with them
+        related_name="reports",
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("テーマ"), related_name="reports")
+    summary = models.TextField(_("概要"), help_text=_("一覧に表示する 1〜2 文のリード文。"))
+    summary_en = models.TextField(_("概要（英語）"), blank=True)
+    body = models.TextField(
+        _("本文"), blank=True, help_text=_("段落は空行で区切ります。HTML は使えません。")
+    )
+    status = models.CharField(
+        _("状態"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("公開日時"),
+        null=True,
+        blank=True,
+        help_text=_("この日時以降に公開されます。公開にするときは必須です。"),
+    )
+    source = models.CharField(
+        _("出典"),
+        max_length=200,
+        blank=True,
+        help_text=_("例: 自治体国際化フォーラム Vol. 436 (2026年2月)"),
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "日付のある行事がない報告だけ入力します（例: 2025）。行事があれば最初の行事の日付から自動で決まります。"
+        ),
+    )
+    # Derived from the events by refresh_derived_fields(); stored so that lists
+    # sort and filter on indexed columns instead of joining events per row.
+    first_date = models.DateField(_("最初の行事の日"), null=True, blank=True, editable=False)
+    last_date = models.DateField(_("最後の行事の日"), null=True, blank=True, editable=False)
+    search_text = models.TextField(_("検索用テキスト"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作成者"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最終更新者"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("活動報告")
+        verbose_name_plural = _("活動報告")
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="report_public_idx"),
+            models.Index(fields=["office", "first_date"], name="report_office_date_idx"),
+            models.Index(fields=["first_date"], name="report_first_date_idx"),
+            models.Index(fields=["fiscal_year"], name="report_fiscal_year_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="report_published_has_time",
+                violation_error_message=_("公開にするには公開日時が必要です。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__isnull=True)
+                | Q(fiscal_year__gte=1900, fiscal_year__lte=2200),
+                name="report_fiscal_year_range",
+                violation_error_message=_("年度は 1900〜2200 の範囲で入力してください。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reports:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def display_title(self) -> str:
+        return self.title_en if get_language() == "en" and self.title_en else self.title
+
+    @property
+    def display_summary(self) -> str:
+        return self.summary_en if get_language() == "en" and self.summary_en else self.summary
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+    @property
+    def first_photo(self):
+        photos = list(self.photos.all())  # prefetched on list pages
+        return photos[0] if photos else None
+
+    def refresh_derived_fields(self, *, save: bool = True) -> None:
+        """Recompute the columns derived from events and participants.
+
+        Called by every write path (admin, services) once the related rows are saved.
+        """
+        events = list(self.events.order_by("start_date", "end_date"))
+        if events:
+            self.first_date = events[0].start_date
+            self.last_date = max(event.end_date for event in events)
+            self.fiscal_year = fiscal_year_of(self.first_date)
+        else:
+            self.first_date = self.last_date = None
+        parts = [self.title, self.title_en, self.summary, self.summary_en, self.body]
+        for event in events:
+            parts += [event.venue, event.city]
+        parts += [p.name for p in self.participants.all()]
+        self.search_text = normalize("\n".join(part for part in parts if part))
+        if save:
+            Report.objects.filter(pk=self.pk).update(
+                first_date=self.first_date,
+                last_date=self.last_date,
+                fiscal_year=self.fiscal_year,
+                search_text=self.search_text,
+            )
+
+    def participant_total(self) -> dict | None:
+        """Total people and municipalities across participant rows, with a qualifier.
+
+        The total is approximate if any row is, and a lower bound if any row is.
+        """
+        rows = list(self.participants.all())
+        people = [row.people for row in rows if row.people is not None]
+        if len(rows) < 2 or not people:
+            return None
+        qualifiers = {row.qualifier for row in rows if row.people is not None}
+        if Participant.Qualifier.AT_LEAST in qualifiers or len(people) < len(rows):
+            qualifier = Participant.Qualifier.AT_LEAST
+        elif Participant.Qualifier.ABOUT in qualifiers:
+            qualifier = Participant.Qualifier.ABOUT
+        else:
+            qualifier = Participant.Qualifier.EXACT
+        municipalities = [r.municipalities for r in rows if r.municipalities is not None]
+        return {
+            "people": Participant.format_count(sum(people), qualifier, _("人")),
+            "municipalities": (
+                Participant.format_count(
+                    sum(municipalities), Participant.Qualifier.EXACT, _("自治体")
+                )
+                if municipalities
+                else ""
+            ),
+        }
+
+
+class Event(models.Model):
+    """A dated occurrence covered by a report (a report may have several, or none)."""
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("対面")
+        ONLINE = "online", _("オンライン")
+        HYBRID = "hybrid", _("ハイブリッド")
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("活動報告"), on_delete=models.CASCADE, related_name="events"
+    )
+    start_date = models.DateField(_("開始日"))
+    end_date = models.DateField(_("終了日"))
+    venue = models.CharField(_("会場"), max_length=200, blank=True)
+    city = models.CharField(_("都市"), max_length=100, blank=True)
+    country = models.CharField(
+        _("国コード"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166-1 の 2 文字コード（例: JP, KR）。オンラインなら空欄。"),
+    )
+    format = models.CharField(
+        _("形式"), max_length=20, choices=Format.choices, default=Format.IN_PERSON
+    )
+
+    class Meta:
+        ordering = ["start_date", "end_date", "pk"]
+        verbose_name = _("行事")
+        verbose_name_plural = _("行事")
+        indexes = [
+            models.Index(fields=["start_date", "end_date"], name="event_dates_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="event_end_not_before_start",
+                violation_error_message=_("終了日は開始日より前にできません。"),
+            ),
+        ]
+
+    def __str__(self):
+        if self.start_date == self.end_date:
+            return f"{self.start_date:%Y-%m-%d} {self.city}".strip()
+        return f"{self.start_date:%Y-%m-%d}–{self.end_date:%Y-%m-%d} {self.city}".strip()
+
+    def clean(self):
+        self.country = clean_country_code(self.country)
+
+    @property
+    def is_single_day(self) -> bool:
+        return self.start_date == self.end_date
+
+
+class Participant(models.Model):
+    """Who took part in a report's activity, with counts that may be approximate."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", _("正確な数")
+        ABOUT = "about", _("約")
+        AT_LEAST = "at_least", _("以上")
+
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("活動報告"),
+        on_delete=models.CASCADE,
+        related_name="participants",
+    )
+    name = models.CharField(
+        _("団体・区分"), max_length=200, help_text=_("例: 日本の自治体、来場者、鳥羽市")
+    )
+    country = models.CharField(_("国コード"), max_length=2, blank=True)
+    municipalities = models.PositiveIntegerField(_("自治体数"), null=True, blank=True)
+    people = models.PositiveIntegerField(_("人数"), null=True, blank=True)
+    qualifier = models.CharField(
+        _("数の性質"),
+        max_length=20,
+        choices=Qualifier.choices,
+        default=Qualifier.EXACT,
+        help_text=_("「約 800 人」は約、「3,000 人以上」は以上を選びます。"),
+    )
+    position = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("参加者")
+        verbose_name_plural = _("参加者")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(people__isnull=True) | Q(people__gte=0),
+                name="participant_people_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(municipalities__isnull=True) | Q(municipalities__gte=0),
+                name="participant_municipalities_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.country = clean_country_code(self.country)
+
+    @staticmethod
+    def format_count(number: int, qualifier: str, unit) -> str:
+        text = f"{number:,}{unit}"
+        if qualifier == Participant.Qualifier.ABOUT:
+            return f"{_('約')}{text}"
+        if qualifier == Participant.Qualifier.AT_LEAST:
+            return f"{text}{_('以上')}"
+        return text
+
+    @property
+    def people_display(self) -> str:
+        if self.people is None:
+            return ""
+        return self.format_count(self.people, self.qualifier, _("人"))
+
+    @property
+    def municipalities_display(self) -> str:
+        if self.municipalities is None:
+            return ""
+        return self.format_count(self.municipalities, Participant.Qualifier.EXACT, _("自治体"))
+
+
+def photo_upload_to(instance, filename):
+    return f"photos/{timezone.now():%Y/%m}/{filename}"
+
+
+class Photo(models.Model):
+    """A captioned photo of a report; width and height are stored for layout."""
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("活動報告"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(
+        _("画像"),
+        upload_to=photo_upload_to,
+        width_field="width",
+        height_field="height",
+        help_text=_("JPEG、PNG または WebP の画像。"),
+    )
+    width = models.PositiveIntegerField(_("幅"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("高さ"), null=True, blank=True, editable=False)
+    caption = models.CharField(_("キャプション"), max_length=300, blank=True)
+    alt_text = models.CharField(
+        _("代替テキスト"),
+        max_length=300,
+        blank=True,
+        help_text=_("画像が見えない人のための説明（例: 会議室で意見交換する参加者）。"),
+    )
+    position = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("写真")
+        verbose_name_plural = _("写真")
+
+    def __str__(self):
+        return self.caption or self.image.name
