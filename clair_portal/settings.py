@@ -132,6 +132,10 @@ STORAGES = {
     },
 }
 
+# Locally and in tests, serve static files straight from the source folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
 # Media is served by Django itself only when SERVE_MEDIA is on (local use);
 # in production a web server or object store serves it.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)

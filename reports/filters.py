@@ -21,6 +21,18 @@ class ReportFilterForm(forms.Form):
         return cleaned
 
 
+class SearchField(forms.CharField):
+    """Control characters (NUL included) mean nothing in a search; drop them."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return "".join(ch for ch in value if ch.isprintable() or ch in " \u3000")
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -28,7 +40,7 @@ class IntegerFilter(django_filters.NumberFilter):
 class ReportFilter(django_filters.FilterSet):
     """AND across kinds, OR within a kind (several offices or themes)."""
 
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label=_("キーワード"),
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,

@@ -1,0 +1,27 @@
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    """Each test writes uploads into its own folder, removed afterwards."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield settings.MEDIA_ROOT
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture
+def admin_client_logged_in(client, django_user_model):
+    user = django_user_model.objects.create_superuser("boss", "boss@example.org", "pw-boss-123")
+    client.force_login(user)
+    return client
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # The session-wide temp media folder of the test settings, if anything used it.
+    root = Path(getattr(settings, "MEDIA_ROOT", ""))
+    if root.name.startswith("clair-test-media-"):
+        shutil.rmtree(root, ignore_errors=True)
