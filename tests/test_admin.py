@@ -91,7 +91,9 @@ def test_admin_adds_a_report_with_events_participants_and_a_photo(admin_client_l
 
 
 def test_admin_rejects_an_event_that_ends_before_it_starts(admin_client_logged_in):
-    response = admin_client_logged_in.post(ADD_URL, report_form(**{"events-0-end_date": "2025-11-01"}))
+    response = admin_client_logged_in.post(
+        ADD_URL, report_form(**{"events-0-end_date": "2025-11-01"})
+    )
     assert response.status_code == 200
     assert "終了日は開始日より前にできません。" in response.text
     assert not Report.objects.exists()
@@ -141,11 +143,15 @@ def test_admin_is_in_japanese(admin_client_logged_in):
     assert "活動報告" in html and "保存" in html
 
 
-def test_staff_cannot_change_offices_but_superuser_can(client, django_user_model, admin_client_logged_in):
+def test_staff_cannot_change_offices_but_superuser_can(
+    client, django_user_model, admin_client_logged_in
+):
     from django.contrib.auth.models import Permission
 
     staff = django_user_model.objects.create_user("staff", password="pw-staff-123", is_staff=True)
-    staff.user_permissions.set(Permission.objects.filter(codename__in=["change_office", "view_office"]))
+    staff.user_permissions.set(
+        Permission.objects.filter(codename__in=["change_office", "view_office"])
+    )
     client.force_login(staff)
     office = Office.objects.get(code="seoul")
     url = f"/admin/offices/office/{office.pk}/change/"

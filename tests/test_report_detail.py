@@ -15,7 +15,7 @@ def test_report_page_shows_participants_with_computed_total(client):
     )
     html = client.get(report.get_absolute_url()).text
     assert "18自治体" in html and "27人" in html
-    assert "<th scope=\"row\">合計</th><td>33自治体</td><td>52人</td>" in html
+    assert '<th scope="row">合計</th><td>33自治体</td><td>52人</td>' in html
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,9 @@ def test_draft_report_is_404_for_the_public(client):
 def test_japanese_slug_works_in_the_url(client):
     report = make_report()
     Report.objects.filter(pk=report.pk).update(slug="日韓交流ワークショップ")
-    response = client.get("/reports/%E6%97%A5%E9%9F%93%E4%BA%A4%E6%B5%81%E3%83%AF%E3%83%BC%E3%82%AF%E3%82%B7%E3%83%A7%E3%83%83%E3%83%97/")
+    response = client.get(
+        "/reports/%E6%97%A5%E9%9F%93%E4%BA%A4%E6%B5%81%E3%83%AF%E3%83%BC%E3%82%AF%E3%82%B7%E3%83%A7%E3%83%83%E3%83%97/"
+    )
     assert response.status_code == 200
 
 

@@ -26,12 +26,16 @@ def test_500_page_renders_without_the_database(settings, db):
 
     import clair_portal.urls as root
 
-    settings.ROOT_URLCONF = type("U", (), {"urlpatterns": [path("boom/", broken), *root.urlpatterns]})
+    settings.ROOT_URLCONF = type(
+        "U", (), {"urlpatterns": [path("boom/", broken), *root.urlpatterns]}
+    )
     client = Client(raise_request_exception=False)
     from django.db import connection
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(connection, "cursor", lambda *a, **k: (_ for _ in ()).throw(AssertionError("db")))
+        mp.setattr(
+            connection, "cursor", lambda *a, **k: (_ for _ in ()).throw(AssertionError("db"))
+        )
         response = client.get("/boom/")
     assert response.status_code == 500
     assert "エラーが発生しました" in response.text
@@ -42,7 +46,14 @@ def _run_check(env):
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}, **env},
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")
+            },
+            **env,
+        },
         capture_output=True,
         text=True,
     )
@@ -55,7 +66,12 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
 
 
 def test_settings_start_with_a_secret_key_or_in_debug():
-    assert _run_check({"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}).returncode == 0
+    assert (
+        _run_check(
+            {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}
+        ).returncode
+        == 0
+    )
     assert _run_check({"DEBUG": "1"}).returncode == 0
 
 
@@ -64,9 +80,19 @@ def test_database_url_selects_the_database():
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "clair_portal.settings", "DEBUG": "1",
-             "DATABASE_URL": "postgres://u@127.0.0.1:5432/x"},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "clair_portal.settings",
+            "DEBUG": "1",
+            "DATABASE_URL": "postgres://u@127.0.0.1:5432/x",
+        },
         capture_output=True,
         text=True,
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_pages_are_japanese_whatever_the_browser_asks_for(client, db):
+    response = client.get("/offices/", headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="ja">' in response.text
+    assert "ソウル事務所" in response.text
