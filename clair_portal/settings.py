@@ -91,6 +91,10 @@ WSGI_APPLICATION = "clair_portal.wsgi.application"
 # The data folder holds the local SQLite database and uploads; it is git-ignored.
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
 
+if not os.environ.get("DATABASE_URL"):
+    # A fresh clone has no data folder yet (it is git-ignored).
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
