@@ -1,15 +1,29 @@
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import reference
 from .models import Event, Participant, Photo, Report, Theme
 
 
 class SuperuserOnlyEditMixin:
-    """Reference data: staff may look, only superusers change."""
+    """Reference data: staff may look, only superusers change.
+
+    Changes clear this process's cache of reference data; other processes
+    pick them up within reference.REFERENCE_TTL.
+    """
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(reference.clear)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(reference.clear)
 
     def has_add_permission(self, request, *args):
         return request.user.is_superuser

@@ -2,13 +2,23 @@
 
 import django_filters
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from offices.models import Office
-
-from .models import Report, Theme
+from . import reference
+from .models import Report
+from .text import split_terms
 
 MAX_QUERY_LENGTH = 200
+
+
+def office_choices():
+    return [(office.code, office.name) for office in reference.offices()]
+
+
+def theme_choices():
+    return [(theme.slug, theme.name) for theme in reference.themes()]
 
 
 class ReportFilterForm(forms.Form):
@@ -41,92 +51,171 @@ class ReportFilter(django_filters.FilterSet):
     """AND across kinds, OR within a kind (several offices or themes)."""
 
     q = SearchFilter(
-        label=_("キーワード"),
+        label=gettext_lazy("キーワード"),
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,
         error_messages={
-            "max_length": _("キーワードは %(limit_value)d 文字以内で入力してください。")
+            "max_length": gettext_lazy("キーワードは %(limit_value)d 文字以内で入力してください。")
         },
     )
-    office = django_filters.ModelMultipleChoiceFilter(
-        label=_("事務所・部署"),
-        queryset=Office.objects.all(),
-        to_field_name="code",
+    office = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("事務所・部署"),
+        choices=office_choices,
         method="filter_office",
         widget=forms.CheckboxSelectMultiple,
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
-        label=_("テーマ"),
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
+    theme = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("テーマ"),
+        choices=theme_choices,
         method="filter_theme",
         widget=forms.CheckboxSelectMultiple,
     )
     date_from = django_filters.DateFilter(
-        label=_("開始日"),
+        label=gettext_lazy("開始日"),
         method="filter_dates",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        label=_("終了日"),
+        label=gettext_lazy("終了日"),
         method="filter_dates",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     fy = IntegerFilter(
-        label=_("年度"),
-        method="filter_fy",
-        min_value=1900,
-        max_value=2200,
-        widget=forms.NumberInput(attrs={"placeholder": "2025"}),
+        label=gettext_lazy("年度"), method="filter_fy", min_value=1900, max_value=2200
     )
     sort = django_filters.ChoiceFilter(
-        label=_("並び順"),
-        choices=[("newest", _("新しい順")), ("oldest", _("古い順"))],
+        label=gettext_lazy("並び順"),
+        choices=[
+            ("relevance", gettext_lazy("関連度順（キーワード検索時）")),
+            ("newest", gettext_lazy("新しい順")),
+            ("oldest", gettext_lazy("古い順")),
+        ],
         method="filter_sort",
         empty_label=None,
     )
+
+    # The kinds whose options show counts; each count ignores that kind's own selection.
+    FACETS = ("office", "theme", "fy")
 
     class Meta:
         model = Report
         fields: list[str] = []
         form = ReportFilterForm
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        # Sorting always applies, whether or not `sort` was given or valid.
-        newest = self.form.cleaned_data.get("sort") != "oldest"
-        return queryset.by_event_date(newest_first=newest)
+    @property
+    def cleaned(self) -> dict:
+        """The valid filters (invalid ones are reported and ignored)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def search_terms(self) -> list[str]:
+        return split_terms(self.cleaned.get("q") or "")
+
+    def filter_queryset(self, queryset, exclude: tuple[str, ...] = ()):
+        for name, value in self.cleaned.items():
+            if name not in exclude:
+                queryset = self.filters[name].filter(queryset, value)
+        return self.order(queryset) if not exclude else queryset.order_by()
+
+    def order(self, queryset):
+        sort = self.cleaned.get("sort") or ("relevance" if self.search_terms else "newest")
+        if sort == "relevance" and self.search_terms:
+            return queryset.by_relevance()
+        return queryset.by_event_date(newest_first=sort != "oldest")
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            self._qs = self.filter_queryset(self.queryset.all())
+        return self._qs
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
 
     def filter_office(self, queryset, name, value):
-        return queryset.for_offices([office.code for office in value]) if value else queryset
+        return queryset.for_offices(value)
 
     def filter_theme(self, queryset, name, value):
-        return queryset.with_themes([theme.slug for theme in value]) if value else queryset
+        return queryset.with_themes(value)
 
     def filter_dates(self, queryset, name, value):
-        # Both bounds are applied together, once, by the date_from filter.
-        if name == "date_to" and self.form.cleaned_data.get("date_from"):
+        # Both bounds are applied together, once, by whichever filter comes first.
+        if name == "date_to" and self.cleaned.get("date_from"):
             return queryset
-        return queryset.overlapping(
-            self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
-        )
+        return queryset.overlapping(self.cleaned.get("date_from"), self.cleaned.get("date_to"))
 
     def filter_fy(self, queryset, name, value):
         return queryset.in_fiscal_year(value)
 
     def filter_sort(self, queryset, name, value):
-        return queryset  # applied in filter_queryset
+        return queryset  # ordering is applied last, in order()
+
+    # Facets -----------------------------------------------------------------
+
+    def facets(self) -> dict[str, list[dict]]:
+        """Options of each facet with the number of reports each would give.
+
+        Three queries, whatever the data: one per facet, grouped in SQL.
+        """
+        selected_offices = set(self.cleaned.get("office") or [])
+        selected_themes = set(self.cleaned.get("theme") or [])
+        selected_fy = self.cleaned.get("fy")
+
+        office_counts = dict(
+            self.filter_queryset(self.queryset, exclude=("office",))
+            .values_list("office__code")
+            .annotate(n=Count("pk"))
+        )
+        through = Report.themes.through.objects.filter(
+            report__in=self.filter_queryset(self.queryset, exclude=("theme",)).values("pk")
+        )
+        theme_counts = dict(
+            through.order_by().values_list("theme__slug").annotate(n=Count("report_id"))
+        )
+        fy_counts = dict(
+            self.filter_queryset(self.queryset, exclude=("fy",))
+            .filter(fiscal_year__isnull=False)
+            .values_list("fiscal_year")
+            .annotate(n=Count("pk"))
+        )
+        years = set(reference.public_fiscal_years()) | set(fy_counts)
+        if selected_fy:
+            years.add(selected_fy)
+
+        def option(value, label, count, selected):
+            return {"value": value, "label": label, "count": count, "selected": selected}
+
+        return {
+            "office": [
+                option(o.code, o.name, office_counts.get(o.code, 0), o.code in selected_offices)
+                for o in reference.offices()
+            ],
+            "theme": [
+                option(t.slug, t.name, theme_counts.get(t.slug, 0), t.slug in selected_themes)
+                for t in reference.themes()
+            ],
+            "fy": [
+                option(
+                    year,
+                    _("%(year)d年度") % {"year": year},
+                    fy_counts.get(year, 0),
+                    year == selected_fy,
+                )
+                for year in sorted(years, reverse=True)
+            ],
+        }
 
     def active_filters(self) -> list[dict]:
         """The valid, active filters, each with the query string that removes it."""
-        if not self.is_bound:
+        data = self.cleaned
+        if not data:
             return []
-        self.is_valid()
-        data = self.form.cleaned_data
         params = self.data
+        offices = {o.code: o for o in reference.offices()}
+        themes = {t.slug: t for t in reference.themes()}
         active = []
 
         def without(key, value=None):
@@ -140,21 +229,23 @@ class ReportFilter(django_filters.FilterSet):
 
         if data.get("q"):
             active.append({"label": _("キーワード: %s") % data["q"], "query": without("q")})
-        for office in data.get("office") or []:
-            active.append({"label": office.name, "query": without("office", office.code)})
-        for theme in data.get("theme") or []:
-            active.append({"label": theme.name, "query": without("theme", theme.slug)})
+        for code in data.get("office") or []:
+            active.append({"label": offices[code].name, "query": without("office", code)})
+        for slug in data.get("theme") or []:
+            active.append({"label": themes[slug].name, "query": without("theme", slug)})
         if data.get("date_from"):
-            active.append(
-                {
-                    "label": _("%s から") % data["date_from"].isoformat(),
-                    "query": without("date_from"),
-                }
-            )
+            label = _("%s から") % data["date_from"].isoformat()
+            active.append({"label": label, "query": without("date_from")})
         if data.get("date_to"):
-            active.append(
-                {"label": _("%s まで") % data["date_to"].isoformat(), "query": without("date_to")}
-            )
+            label = _("%s まで") % data["date_to"].isoformat()
+            active.append({"label": label, "query": without("date_to")})
         if data.get("fy"):
-            active.append({"label": _("%d年度") % int(data["fy"]), "query": without("fy")})
+            label = _("%(year)d年度") % {"year": data["fy"]}
+            active.append({"label": label, "query": without("fy")})
         return active
+
+    def summary(self, count: int) -> str:
+        """One sentence naming the active filters and the result count."""
+        labels = [item["label"] for item in self.active_filters()]
+        scope = "・".join(labels) if labels else _("すべての活動報告")
+        return _("%(scope)s: %(count)s件") % {"scope": scope, "count": f"{count:,}"}

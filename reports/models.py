@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,29 @@ def clean_country_code(value: str) -> str:
 def fiscal_year_of(day: datetime.date) -> int:
     """Japanese fiscal year: April to March, named after the year it starts in."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+class BigramMatch(models.Func):
+    """PostgreSQL only: the report's search text holds every bigram of `term`.
+
+    `clair_bigrams()` and the GIN index on `clair_bigrams(search_text)` are
+    created by a migration; this SQL must match the indexed expression exactly.
+    """
+
+    output_field = models.BooleanField()
+    conditional = True
+
+    def __init__(self, term: str):
+        super().__init__(F("search_text"), models.Value(term))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, term = self.get_source_expressions()
+        column_sql, column_params = compiler.compile(column)
+        term_sql, term_params = compiler.compile(term)
+        return (
+            f"clair_bigrams({column_sql}) @> clair_bigrams({term_sql})",
+            (*column_params, *term_params),
+        )
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -98,11 +121,38 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(fiscal_year=year)
 
     def search(self, query: str):
-        """Every normalised term must occur in the report's search text."""
+        """Every normalised term must occur in the report's search text.
+
+        Annotates `search_rank`: 0 when every term is in the title, else 1.
+        On PostgreSQL each term of two or more characters is first narrowed by
+        the GIN index of bigrams (see migration 0004); LIKE then confirms the
+        exact substring, so both databases return the same rows.
+        """
+        terms = split_terms(query)
+        if not terms:
+            return self
         qs = self
-        for term in split_terms(query):
+        use_index = connections[self.db].vendor == "postgresql"
+        for term in terms:
+            if use_index and len(term) >= 2:
+                qs = qs.filter(BigramMatch(term))
             qs = qs.filter(search_text__contains=term)
-        return qs
+        in_title = Q()
+        for term in terms:
+            in_title &= Q(search_title__contains=term)
+        return qs.annotate(
+            search_rank=models.Case(
+                models.When(in_title, then=models.Value(0)),
+                default=models.Value(1),
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def by_relevance(self):
+        """Title matches first, then newest event first (after search())."""
+        return self.order_by(
+            "search_rank", F("first_date").desc(nulls_last=True), "-published_at", "-pk"
+        )
 
     def by_event_date(self, newest_first: bool = True):
         if newest_first:
@@ -189,6 +239,7 @@ class Report(models.Model):
     first_date = models.DateField(_("最初の行事の日"), null=True, blank=True, editable=False)
     last_date = models.DateField(_("最後の行事の日"), null=True, blank=True, editable=False)
     search_text = models.TextField(_("検索用テキスト"), blank=True, editable=False)
+    search_title = models.TextField(_("検索用タイトル"), blank=True, editable=False)
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     created_by = models.ForeignKey(
@@ -284,12 +335,14 @@ class Report(models.Model):
             parts += [event.venue, event.city]
         parts += [p.name for p in self.participants.all()]
         self.search_text = normalize("\n".join(part for part in parts if part))
+        self.search_title = normalize("\n".join(part for part in parts[:2] if part))
         if save:
             Report.objects.filter(pk=self.pk).update(
                 first_date=self.first_date,
                 last_date=self.last_date,
                 fiscal_year=self.fiscal_year,
                 search_text=self.search_text,
+                search_title=self.search_title,
             )
 
     def participant_total(self) -> dict | None:

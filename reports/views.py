@@ -67,10 +67,14 @@ class ReportListView(ForgivingPaginationMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["active_filters"] = self.filterset.active_filters()
+        filterset = self.filterset
+        context["active_filters"] = filterset.active_filters()
+        context["facets"] = filterset.facets()
+        context["results_summary"] = filterset.summary(context["paginator"].count)
+        context["search_terms"] = filterset.search_terms
         context["filter_errors"] = (
-            [error for errors in self.filterset.form.errors.values() for error in errors]
-            if self.filterset.is_bound
+            [error for errors in filterset.form.errors.values() for error in errors]
+            if filterset.is_bound
             else []
         )
         return context

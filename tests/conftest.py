@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -11,6 +12,14 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     yield settings.MEDIA_ROOT
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached reference data must not outlive the test whose rows it reflects."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -154,6 +154,7 @@ def test_result_shows_office_dates_themes_thumbnail_and_summary(client):
 
 def test_list_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
     make_report(photos=1, themes=("environment", "education"))
+    client.get(LIST)  # warms the per-process cache of offices, themes and years
     with django_assert_max_num_queries(8) as one:
         client.get(LIST)
     for _ in range(19):

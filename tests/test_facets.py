@@ -1,0 +1,72 @@
+"""Filter options show how many reports they would give, and a one-line summary."""
+
+import pytest
+
+from tests.factories import make_report
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/reports/"
+
+
+def counts(response, kind):
+    return {o["value"]: o["count"] for o in response.context["facets"][kind]}
+
+
+@pytest.fixture
+def reports():
+    make_report(office="seoul", themes=("multicultural",), events=(("2025-12-18", "2025-12-18"),))
+    make_report(office="seoul", themes=("sister-cities",), events=(("2024-05-01", "2024-05-01"),))
+    make_report(
+        office="paris",
+        themes=("multicultural", "tourism-culture"),
+        events=(("2025-11-06", "2025-11-09"),),
+    )
+    make_report(office="london", themes=("education",), events=(), fiscal_year=2025)
+
+
+def test_office_counts_apply_other_filters_but_not_the_office_selection(client, reports):
+    response = client.get(LIST, {"office": "seoul", "theme": "multicultural"})
+    office = counts(response, "office")
+    assert office["seoul"] == 1 and office["paris"] == 1 and office["london"] == 0
+
+
+def test_theme_counts_apply_the_office_filter(client, reports):
+    theme = counts(client.get(LIST, {"office": "seoul"}), "theme")
+    assert theme["multicultural"] == 1 and theme["sister-cities"] == 1
+    assert theme["tourism-culture"] == 0 and theme["education"] == 0
+
+
+def test_fiscal_year_counts_and_zero_years_stay_visible(client, reports):
+    response = client.get(LIST, {"office": "london"})
+    fy = counts(response, "fy")
+    assert fy == {2025: 1, 2024: 0}
+
+
+def test_each_count_equals_the_results_it_leads_to(client, reports):
+    base = {"theme": "multicultural"}
+    response = client.get(LIST, base)
+    for kind in ("office", "theme", "fy"):
+        for option in response.context["facets"][kind]:
+            # A theme's count ignores the theme selection, so it leads to that theme alone.
+            params = {kind: option["value"]} if kind == "theme" else {**base, kind: option["value"]}
+            followed = client.get(LIST, params)
+            assert followed.context["paginator"].count == option["count"], (kind, option)
+
+
+def test_zero_options_are_marked(client, reports):
+    html = client.get(LIST, {"office": "seoul"}).text
+    assert 'class="facet--empty"' in html
+    assert "該当なし" in html
+
+
+def test_summary_sentence_names_the_filters_and_count(client, reports):
+    response = client.get(LIST, {"office": "seoul", "theme": "multicultural", "fy": "2025"})
+    assert response.context["results_summary"] == "ソウル事務所・多文化共生・2025年度: 1件"
+    assert 'role="status"' in response.text
+
+
+def test_facets_cost_a_fixed_number_of_queries(client, reports, django_assert_max_num_queries):
+    client.get(LIST)
+    with django_assert_max_num_queries(8):
+        client.get(LIST, {"office": ["seoul", "paris"], "theme": "multicultural", "q": "テスト"})
