@@ -309,6 +309,20 @@ class Report(models.Model):
     def display_summary(self) -> str:
         return self.summary_en if get_language() == "en" and self.summary_en else self.summary
 
+    # Language of Japanese-only content shown on a page in another language, for
+    # lang attributes (screen readers switch voice); "" when it is the page's language.
+    @property
+    def title_lang(self) -> str:
+        return "" if self.display_title != self.title or get_language() == "ja" else "ja"
+
+    @property
+    def summary_lang(self) -> str:
+        return "" if self.display_summary != self.summary or get_language() == "ja" else "ja"
+
+    @property
+    def content_lang(self) -> str:
+        return "" if get_language() == "ja" else "ja"
+
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
@@ -363,10 +377,14 @@ class Report(models.Model):
             qualifier = Participant.Qualifier.EXACT
         municipalities = [r.municipalities for r in rows if r.municipalities is not None]
         return {
-            "people": Participant.format_count(sum(people), qualifier, _("人")),
+            "people": Participant.format_count(sum(people), qualifier, "people"),
             "municipalities": (
                 Participant.format_count(
-                    sum(municipalities), Participant.Qualifier.EXACT, _("自治体")
+                    sum(municipalities),
+                    Participant.Qualifier.EXACT
+                    if len(municipalities) == len(rows)
+                    else Participant.Qualifier.AT_LEAST,
+                    "municipalities",
                 )
                 if municipalities
                 else ""
@@ -478,25 +496,29 @@ class Participant(models.Model):
         self.country = clean_country_code(self.country)
 
     @staticmethod
-    def format_count(number: int, qualifier: str, unit) -> str:
-        text = f"{number:,}{unit}"
-        if qualifier == Participant.Qualifier.ABOUT:
-            return f"{_('約')}{text}"
-        if qualifier == Participant.Qualifier.AT_LEAST:
-            return f"{text}{_('以上')}"
-        return text
+    def format_count(number: int, qualifier: str, unit: str) -> str:
+        """ "約800人", "3,000人以上": whole phrases, so each language orders them its own way."""
+        templates = {
+            ("people", "exact"): _("%(n)s人"),
+            ("people", "about"): _("約%(n)s人"),
+            ("people", "at_least"): _("%(n)s人以上"),
+            ("municipalities", "exact"): _("%(n)s自治体"),
+            ("municipalities", "about"): _("約%(n)s自治体"),
+            ("municipalities", "at_least"): _("%(n)s自治体以上"),
+        }
+        return str(templates[unit, qualifier]) % {"n": f"{number:,}"}
 
     @property
     def people_display(self) -> str:
         if self.people is None:
             return ""
-        return self.format_count(self.people, self.qualifier, _("人"))
+        return self.format_count(self.people, self.qualifier, "people")
 
     @property
     def municipalities_display(self) -> str:
         if self.municipalities is None:
             return ""
-        return self.format_count(self.municipalities, Participant.Qualifier.EXACT, _("自治体"))
+        return self.format_count(self.municipalities, Participant.Qualifier.EXACT, "municipalities")
 
 
 def photo_upload_to(instance, filename):
