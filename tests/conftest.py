@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -22,11 +23,26 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _japanese_by_default():
+    """A request to /en/ leaves English active in the thread; start each test in Japanese."""
+    translation.activate("ja")
+    yield
+    translation.activate("ja")
+
+
 @pytest.fixture
 def admin_client_logged_in(client, django_user_model):
     user = django_user_model.objects.create_superuser("boss", "boss@example.org", "pw-boss-123")
     client.force_login(user)
     return client
+
+
+def pytest_sessionstart(session):
+    # English pages need the compiled catalog; .mo files are build output, not committed.
+    from reports.management.commands.compile_translations import compile_catalogs
+
+    compile_catalogs()
 
 
 def pytest_sessionfinish(session, exitstatus):
