@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -247,5 +247,15 @@ class ReportFilter(django_filters.FilterSet):
     def summary(self, count: int) -> str:
         """One sentence naming the active filters and the result count."""
         labels = [item["label"] for item in self.active_filters()]
-        scope = "・".join(labels) if labels else _("すべての活動報告")
+        scope = _("・").join(labels) if labels else _("すべての活動報告")
         return _("%(scope)s: %(count)s件") % {"scope": scope, "count": f"{count:,}"}
+
+
+def filtered_public_reports(data, *, request=None) -> tuple[ReportFilter, QuerySet]:
+    """The public reports that the parameters of /reports/ select, in the list's order.
+
+    The one place where feeds, calendars and exports turn a query string into
+    reports: invalid parameters are ignored exactly as the list page ignores them.
+    """
+    filterset = ReportFilter(data or None, queryset=Report.objects.published(), request=request)
+    return filterset, filterset.qs
