@@ -1,17 +1,46 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from offices.sitemaps import OfficeSitemap
+from reports.sitemaps import ReportSitemap, StaticPagesSitemap, ThemeSitemap
 from reports.views import HomeView
+
+from .views import AccessibilityStatementView, RobotsTxtView
 
 admin.site.site_header = "CLAIR 活動報告ポータル 管理"
 admin.site.site_title = "CLAIR 活動報告ポータル 管理"
 admin.site.index_title = "活動報告の入力と公開"
 
+sitemaps = {
+    "pages": StaticPagesSitemap,
+    "offices": OfficeSitemap,
+    "themes": ThemeSitemap,
+    "reports": ReportSitemap,
+}
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    # One address for both languages (each sitemap lists the pages in Japanese and
+    # English), so outside i18n_patterns. /sitemap.xml is an index of the sections:
+    # a sitemap file holds at most 50,000 URLs, and crawlers only find the further
+    # pages of a section (?p=2) through an index.
+    path("robots.txt", RobotsTxtView.as_view(), name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
 ]
 
 # Japanese at the bare URLs, English under /en/; never guessed from the browser.
@@ -19,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
     path("", include("reports.urls")),
     path("offices/", include("offices.urls")),
+    path("accessibility/", AccessibilityStatementView.as_view(), name="accessibility"),
     prefix_default_language=False,
 )
 

@@ -169,6 +169,31 @@ class ReportQuerySet(models.QuerySet):
     def with_detail_data(self):
         return self.with_list_data().prefetch_related("events", "participants")
 
+    def related_to(self, report, limit: int = 4):
+        """Other reports sharing a theme or the office with `report`, best first.
+
+        Score: the number of shared themes, plus one for the same office; ties
+        go to the newest event. One query (the report's themes are read from its
+        prefetch when there is one); compose after published() and with_list_data().
+        """
+        theme_ids = [theme.pk for theme in report.themes.all()]
+        shared_themes = models.Count("themes", filter=Q(themes__in=theme_ids), distinct=True)
+        same_office = models.Case(
+            models.When(office_id=report.office_id, then=models.Value(1)),
+            default=models.Value(0),
+        )
+        return (
+            self.exclude(pk=report.pk)
+            .annotate(related_score=shared_themes + same_office)
+            .filter(related_score__gt=0)
+            .order_by(
+                "-related_score",
+                F("first_date").desc(nulls_last=True),
+                "-published_at",
+                "-pk",
+            )[:limit]
+        )
+
 
 class Report(models.Model):
     """An activity report of one office: the page municipal officials read."""

@@ -87,6 +87,13 @@ class ReportDetailView(DetailView):
     def get_queryset(self):
         return Report.objects.published().with_detail_data()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related_reports"] = (
+            Report.objects.published().with_list_data().related_to(self.object)
+        )
+        return context
+
 
 class ThemeListView(ListView):
     template_name = "reports/theme_list.html"

@@ -1,0 +1,42 @@
+"""Site-wide pages that belong to no app: robots.txt and the accessibility statement."""
+
+import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.views.generic import TemplateView
+
+DEFAULT_ADMIN_URL = "admin/"
+
+
+class RobotsTxtView(TemplateView):
+    """Crawl everything public except the admin and the bulk exports."""
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        disallow = []
+        # A custom ADMIN_URL exists to keep the admin's address out of sight;
+        # naming it here would publish it. The admin's pages are marked noindex
+        # anyway, so only the well-known default is listed.
+        if settings.ADMIN_URL == DEFAULT_ADMIN_URL:
+            disallow.append(f"/{settings.ADMIN_URL}")
+        # The exports repeat the report pages as data (and are large): not for search results.
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                disallow += [reverse("reports:json"), reverse("reports:csv")]
+        disallow.append("/*.ics")  # every calendar, of a list or of one report, in any language
+        context["disallow"] = disallow
+        context["sitemap_url"] = self.request.build_absolute_uri(reverse("sitemap"))
+        return context
+
+
+class AccessibilityStatementView(TemplateView):
+    """What the portal does for accessibility and how that is checked."""
+
+    template_name = "accessibility.html"
+    # Change this date whenever the statement (templates/accessibility.html) changes.
+    extra_context = {"statement_updated": datetime.date(2026, 11, 28)}
