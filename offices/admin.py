@@ -11,3 +11,4 @@ class OfficeAdmin(SuperuserOnlyEditMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name_ja", "name_en", "code"]
     ordering = ["display_order"]
+    filter_horizontal = ["editors"]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -44,6 +45,13 @@ class Office(models.Model):
     )
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
     display_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    # Office editors see and edit only the reports of the offices they belong to.
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("編集担当の職員"),
+        related_name="offices",
+        blank=True,
+    )
 
     objects = OfficeQuerySet.as_manager()
 

@@ -1,12 +1,19 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from . import reference
+from . import reference, roles
+from .exports import staff_csv_response
 from .models import Event, Participant, Photo, Report, Theme
 
 
@@ -54,8 +61,26 @@ class ParticipantInline(admin.TabularInline):
     fields = ["name", "country", "municipalities", "people", "qualifier", "position"]
 
 
+class PhotoInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The report's own form cannot see its photos; the check lives here.
+        if self.instance.status != Report.Status.PUBLISHED:
+            return
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))
+        ]
+        problems = Report.photo_problems(kept)
+        if problems:
+            raise forms.ValidationError([_("公開できません。"), *problems])
+
+
 class PhotoInline(admin.StackedInline):
     model = Photo
+    formset = PhotoInlineFormSet
     extra = 0
     fields = ["image", "preview", "caption", "alt_text", "position"]
     readonly_fields = ["preview"]
@@ -91,21 +116,58 @@ class ReportAdminForm(forms.ModelForm):
         ]
         widgets = {"themes": forms.CheckboxSelectMultiple}
 
+    # Set by ReportAdmin.get_form: what the editor may choose depends on who they are.
+    user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "office" in self.fields:
+            self.fields["office"].queryset = roles.offices_of(self.user)
+        if "status" in self.fields and not roles.may_publish(self.user):
+            allowed = {*roles.EDITOR_STATUSES, self.instance.status}
+            self.fields["status"].choices = [
+                (value, label) for value, label in Report.Status.choices if value in allowed
+            ]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        changing = status != self.instance.status or self.instance.pk is None
+        if changing and status not in roles.EDITOR_STATUSES and not roles.may_publish(self.user):
+            raise forms.ValidationError(_("公開と公開停止は本部の編集者が行います。"))
+        return status
+
     def clean(self):
         cleaned = super().clean()
-        # Choosing 公開 without a time means "publish now".
-        if cleaned.get("status") == Report.Status.PUBLISHED and not cleaned.get("published_at"):
-            cleaned["published_at"] = timezone.now()
-            self.instance.published_at = cleaned["published_at"]
+        if cleaned.get("status") == Report.Status.PUBLISHED:
+            # Choosing 公開 without a time means "publish now"; a future time schedules it.
+            if not cleaned.get("published_at"):
+                cleaned["published_at"] = timezone.now()
+                self.instance.published_at = cleaned["published_at"]
+            # Photos are checked by PhotoInlineFormSet, against the submitted photo forms.
+            problems = self.instance.publication_problems(
+                themes=cleaned.get("themes"), summary=cleaned.get("summary", ""), photos=[]
+            )
+            if problems:
+                raise forms.ValidationError([_("公開できません。"), *problems])
         return cleaned
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(SimpleHistoryAdmin):
+    """Office editors reach only their offices' reports, by every admin URL;
+    publishing and withdrawing are for HQ editors (see reports/roles.py)."""
+
     form = ReportAdminForm
     inlines = [EventInline, ParticipantInline, PhotoInline]
     list_display = ["title", "office", "first_date", "status", "published_at", "theme_list"]
-    list_filter = ["status", "office", "themes", "fiscal_year"]
+    list_filter = [
+        "status",
+        ("office", admin.RelatedOnlyFieldListFilter),
+        "themes",
+        "fiscal_year",
+    ]
+    actions = ["submit_for_review", "publish", "withdraw", "download_csv"]
+    history_list_display = ["status", "published_at"]
     list_select_related = ["office"]
     search_fields = ["title", "title_en", "body", "summary"]
     date_hierarchy = "first_date"
@@ -141,11 +203,113 @@ class ReportAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
+        queryset = (
             super()
             .get_queryset(request)
             .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("display_order")))
         )
+        return roles.reports_for(request.user, queryset)
+
+    def get_object(self, request, object_id, from_field=None):
+        report = super().get_object(request, object_id, from_field)
+        if report is None and from_field is None:
+            # Another office's report: say so plainly instead of "perhaps it was deleted".
+            other = Report.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+            if other is not None:
+                raise PermissionDenied
+        return report
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or roles.may_work_on(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.may_work_on(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request)
+        return roles.may_delete(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return roles.may_publish(request.user)
+
+    def get_view_on_site_url(self, obj=None):
+        # Unpublished reports have no public page yet: "view on site" shows the preview.
+        if obj is not None and not obj.is_public:
+            return reverse("admin:reports_report_preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
+
+    def get_urls(self):
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="reports_report_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, object_id):
+        """The report on its public template, marked as a preview, for staff only."""
+        report = self.get_object(request, unquote(object_id))
+        if report is None:
+            raise Http404
+        if not self.has_view_permission(request, report):
+            raise PermissionDenied
+        report = Report.objects.with_detail_data().get(pk=report.pk)
+        context = {"report": report, "object": report, "preview": True, "related_reports": []}
+        response = TemplateResponse(request, "reports/report_detail.html", context)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(description=_("選んだ報告を確認待ちにする"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        submitted = 0
+        for report in queryset.filter(status=Report.Status.DRAFT):
+            report.status = Report.Status.REVIEW
+            report.updated_by = request.user
+            report.save()
+            submitted += 1
+        self.message_user(request, _("%(count)d 件を確認待ちにしました。") % {"count": submitted})
+
+    @admin.action(description=_("選んだ報告を公開する"), permissions=["publish"])
+    def publish(self, request, queryset):
+        published = 0
+        for report in queryset.exclude(status=Report.Status.PUBLISHED).prefetch_related("photos"):
+            problems = report.publication_problems()
+            if problems:
+                self.message_user(
+                    request,
+                    _("「%(title)s」は公開できません: %(problems)s")
+                    % {"title": report.title, "problems": " ".join(map(str, problems))},
+                    messages.ERROR,
+                )
+                continue
+            report.status = Report.Status.PUBLISHED
+            report.published_at = report.published_at or timezone.now()
+            report.updated_by = request.user
+            report.save()
+            published += 1
+        self.message_user(request, _("%(count)d 件を公開しました。") % {"count": published})
+
+    @admin.action(description=_("選んだ報告の公開を停止する"), permissions=["publish"])
+    def withdraw(self, request, queryset):
+        withdrawn = 0
+        for report in queryset.filter(status=Report.Status.PUBLISHED):
+            report.status = Report.Status.WITHDRAWN
+            report.updated_by = request.user
+            report.save()
+            withdrawn += 1
+        self.message_user(request, _("%(count)d 件の公開を停止しました。") % {"count": withdrawn})
+
+    @admin.action(description=_("選んだ報告を CSV でダウンロード"), permissions=["view"])
+    def download_csv(self, request, queryset):
+        return staff_csv_response(request, queryset)
 
     @admin.display(description=_("テーマ"))
     def theme_list(self, obj):

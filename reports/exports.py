@@ -9,7 +9,7 @@ import csv
 import json
 
 from django.http import StreamingHttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .filters import filtered_public_reports
 from .models import Participant
@@ -43,6 +43,8 @@ CSV_COLUMNS = [
     "participants",
     "photos",
 ]
+# The admin's download of a filtered list adds what only staff see.
+STAFF_CSV_COLUMNS = ["status", "external_id", *CSV_COLUMNS]
 
 
 def export_rows(request):
@@ -106,7 +108,7 @@ def participant_cell(row: dict) -> str:
     return " ".join(part for part in parts if part)
 
 
-def csv_row(data: dict) -> list:
+def csv_row(data: dict, columns: list[str] = CSV_COLUMNS) -> list:
     """One line per report: nested rows flattened into readable cells."""
     flat = {
         **data,
@@ -119,16 +121,16 @@ def csv_row(data: dict) -> list:
         "participants": LIST_SEPARATOR.join(participant_cell(p) for p in data["participants"]),
         "photos": LIST_SEPARATOR.join(photo["url"] for photo in data["photos"]),
     }
-    return ["" if flat[column] is None else flat[column] for column in CSV_COLUMNS]
+    return ["" if flat[column] is None else flat[column] for column in columns]
 
 
-def csv_chunks(rows):
+def csv_chunks(rows, columns: list[str] = CSV_COLUMNS):
     writer = csv.writer(Echo())
     yield "\ufeff"  # the byte order mark that makes Excel read the file as UTF-8
-    yield writer.writerow(CSV_COLUMNS)
+    yield writer.writerow(columns)
     with translation.override("ja"):  # 約・以上 in counts, whatever the page language
         for row in rows:
-            yield writer.writerow(csv_row(row))
+            yield writer.writerow(csv_row(row, columns))
 
 
 def reports_csv(request):
@@ -136,4 +138,22 @@ def reports_csv(request):
     _reports, rows = export_rows(request)
     response = open_data_response(csv_chunks(rows), "text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="reports.csv"'
+    return response
+
+
+def staff_csv_response(request, reports) -> StreamingHttpResponse:
+    """Any reports (drafts included) as the open-data CSV plus status and external ID."""
+    rows = (
+        {
+            **report_to_dict(report, absolute=request.build_absolute_uri),
+            "status": report.status,
+            "external_id": report.external_id,
+        }
+        for report in reports.with_detail_data().iterator(chunk_size=CHUNK_SIZE)
+    )
+    response = StreamingHttpResponse(
+        csv_chunks(rows, STAFF_CSV_COLUMNS), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="reports-{stamp}.csv"'
     return response

@@ -6,8 +6,9 @@ from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from offices.models import Office
 
@@ -196,11 +197,17 @@ class ReportQuerySet(models.QuerySet):
 
 
 class Report(models.Model):
-    """An activity report of one office: the page municipal officials read."""
+    """An activity report of one office: the page municipal officials read.
+
+    Workflow: an office editor writes a draft and submits it for review; an HQ
+    editor publishes it (a future publication time schedules it) or withdraws it.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("下書き")
+        REVIEW = "review", _("確認待ち")
         PUBLISHED = "published", _("公開")
+        WITHDRAWN = "withdrawn", _("公開停止")
 
     external_id = models.CharField(
         _("外部 ID"),
@@ -287,11 +294,21 @@ class Report(models.Model):
     )
 
     objects = ReportQuerySet.as_manager()
+    # Who changed what and when, status included; the derived search columns are
+    # recomputed from the rest, so keeping them would only double the table.
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "search_title"],
+        verbose_name=_("活動報告の履歴"),
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         verbose_name = _("活動報告")
         verbose_name_plural = _("活動報告")
+        permissions = [
+            ("publish_report", _("活動報告を公開・公開停止できる")),
+            ("import_reports", _("活動報告を一括で取り込める")),
+        ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="report_public_idx"),
             models.Index(fields=["office", "first_date"], name="report_office_date_idx"),
@@ -300,7 +317,7 @@ class Report(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(published_at__isnull=False),
+                condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="report_published_has_time",
                 violation_error_message=_("公開にするには公開日時が必要です。"),
             ),
@@ -317,6 +334,39 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:detail", kwargs={"slug": self.slug})
+
+    def publication_problems(self, *, themes=None, summary=None, photos=None) -> list[str]:
+        """What stops this report from being published, each in words staff can act on.
+
+        The admin passes the values being submitted (the form's themes and summary,
+        the photo forms), which are not yet saved; otherwise the stored ones are read.
+        """
+        problems = []
+        themes = list(self.themes.all()) if themes is None and self.pk else themes or []
+        if not themes:
+            problems.append(_("テーマを 1 つ以上選んでください。"))
+        if not (self.summary if summary is None else summary).strip():
+            problems.append(_("概要を入力してください。"))
+        photos = list(self.photos.all()) if photos is None and self.pk else photos or []
+        problems += self.photo_problems(photos)
+        return problems
+
+    @staticmethod
+    def photo_problems(photos) -> list[str]:
+        """A published report's photos all need a text alternative (WCAG 1.1.1)."""
+        missing = [
+            str(position)
+            for position, photo in enumerate(photos, start=1)
+            if not (photo.alt_text or "").strip()
+        ]
+        if not missing:
+            return []
+        message = ngettext(
+            "写真 %(numbers)s 枚目に代替テキストがありません。",
+            "写真 %(numbers)s 枚目に代替テキストがありません。",
+            len(missing),
+        )
+        return [message % {"numbers": "・".join(missing)}]
 
     @property
     def is_public(self) -> bool:
@@ -464,10 +514,6 @@ class Event(models.Model):
 
     def clean(self):
         self.country = clean_country_code(self.country)
-
-    @property
-    def is_single_day(self) -> bool:
-        return self.start_date == self.end_date
 
 
 class Participant(models.Model):
