@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Report history is read-only in the admin (see ReportAdmin.history_form_view).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 ROOT_URLCONF = "clair_portal.urls"
 
 TEMPLATES = [

@@ -219,6 +219,13 @@ class ReportAdmin(SimpleHistoryAdmin):
                 raise PermissionDenied
         return report
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Old versions are for reading: restoring one would skip the inlines and the
+        # publishing checks, so an editor copies what they need into the report instead.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})

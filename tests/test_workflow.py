@@ -132,3 +132,13 @@ def test_csv_action_downloads_the_selected_reports_for_excel(admin_client_logged
     assert response["Content-Type"].startswith("text/csv")
     assert body.startswith("\ufeffstatus,external_id,id,")
     assert "下書きも出す報告" in body and "\r\ndraft," in body
+
+
+def test_an_old_version_can_be_read_but_not_restored(admin_client_logged_in):
+    report = make_report(title="最初の題", status="draft")
+    Report.objects.filter(pk=report.pk).update(title="新しい題")
+    version = report.history.earliest()
+    url = f"/admin/reports/report/{report.pk}/history/{version.history_id}/"
+    assert admin_client_logged_in.get(url).status_code == 200
+    assert admin_client_logged_in.post(url, {"title": "最初の題"}).status_code == 403
+    assert Report.objects.get(pk=report.pk).title == "新しい題"
