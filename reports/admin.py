@@ -78,6 +78,18 @@ class PhotoInlineFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError([_("公開できません。"), *problems])
 
 
+class PhotoUploadField(forms.FileField):
+    """The photo's file input, offering only the formats the pipeline accepts.
+
+    Not forms.ImageField: that one opens the file with Pillow first and answers a
+    decompression bomb or a GIF with its generic "not an image". The model's
+    validator (reports.images) reads it instead, with a message for each case.
+    """
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "accept": "image/jpeg,image/png,image/webp"}
+
+
 class PhotoInline(admin.StackedInline):
     model = Photo
     formset = PhotoInlineFormSet
@@ -85,13 +97,18 @@ class PhotoInline(admin.StackedInline):
     fields = ["image", "preview", "caption", "alt_text", "position"]
     readonly_fields = ["preview"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            kwargs["form_class"] = PhotoUploadField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description=_("プレビュー"))
     def preview(self, obj):
         if not obj.pk or not obj.image:
             return "—"
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:240px;height:auto">',
-            obj.image.url,
+            '<img src="{}" alt="{}" width="240">',
+            (obj.thumb_jpeg or obj.image).url,
             obj.alt_text,
         )
 

@@ -1,9 +1,11 @@
 import datetime
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.signals import post_delete
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -12,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from offices.models import Office
 
+from . import images
 from .text import normalize, split_terms
 
 
@@ -51,6 +54,60 @@ class BigramMatch(models.Func):
         )
 
 
+def plan_bigram_queries_without_seq_scans(execute, sql, params, many, context):
+    """PostgreSQL execute wrapper: queries that match bigrams never scan the reports.
+
+    A sequential scan would compute clair_bigrams() for every report (about half a
+    millisecond each: a minute at 100,000 reports), and the planner picks one for
+    words that most reports contain, where it sees the GIN index read almost every
+    page anyway. Installed on each connection (ReportsConfig.ready).
+    """
+    if "clair_bigrams(" not in sql:
+        return execute(sql, params, many, context)
+    raw = context["connection"].connection
+    with raw.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute("RESET enable_seqscan")
+        except Exception:  # a failed transaction rolls the SET back by itself
+            pass
+
+
+class ContentRevision(models.Model):
+    """One row whose number changes whenever what public pages show may have changed.
+
+    Database triggers (reports/revision.py, installed after every migrate) bump it
+    on every statement that writes reports, events, participants, photos, report
+    themes, themes or offices: bulk writes and raw SQL included, in the writing
+    transaction. Cached counts and the ETags of public pages are keyed by it.
+    """
+
+    number = models.PositiveBigIntegerField(_("番号"), default=0)
+    changed_at = models.DateTimeField(_("変更日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("公開内容の版")
+        verbose_name_plural = _("公開内容の版")
+
+    def __str__(self):
+        return str(self.number)
+
+    @classmethod
+    def bump(cls, using: str = "default") -> None:
+        """For writes that bypass the triggers (the benchmark's bulk load does)."""
+        updated = (
+            cls.objects.using(using)
+            .filter(pk=1)
+            .update(number=F("number") + 1, changed_at=timezone.now())
+        )
+        if not updated:
+            cls.objects.using(using).get_or_create(pk=1)
+
+
 class ThemeQuerySet(models.QuerySet):
     def with_public_report_counts(self):
         now = timezone.now()
@@ -88,6 +145,16 @@ class Theme(models.Model):
         return self.name_en if get_language() == "en" else self.name_ja
 
 
+# The order of public lists, newest event first (and its reverse). On PostgreSQL
+# partial indexes in this order (migration 0009) let a list stop after its page.
+PUBLIC_ORDER = (
+    F("first_date").desc(nulls_last=True),
+    F("published_at").desc(),
+    F("id").desc(),
+)
+PUBLIC_ORDER_OLDEST = (F("first_date").asc(nulls_last=True), F("published_at").asc(), F("id").asc())
+
+
 class ReportQuerySet(models.QuerySet):
     def published(self, now=None):
         """Reports the public may see: published, with a publication time that has passed."""
@@ -97,26 +164,41 @@ class ReportQuerySet(models.QuerySet):
         )
 
     def for_offices(self, codes):
-        return self.filter(office__code__in=codes)
+        # By id, from the cached reference data: the planner can then walk the
+        # office's index in the list's order instead of joining the offices first.
+        from .reference import offices
+
+        return self.filter(office_id__in=[o.pk for o in offices() if o.code in set(codes)])
 
     def with_themes(self, slugs):
         """Reports tagged with any of the themes (OR within the kind)."""
+        from .reference import themes
+
+        theme_ids = [t.pk for t in themes() if t.slug in set(slugs)]
         return self.filter(
             Exists(
                 Report.themes.through.objects.filter(
-                    report_id=OuterRef("pk"), theme__slug__in=slugs
+                    report_id=OuterRef("pk"), theme_id__in=theme_ids
                 )
             )
         )
 
     def overlapping(self, start=None, end=None):
-        """Reports with at least one event overlapping [start, end] (either bound optional)."""
+        """Reports with at least one event overlapping [start, end] (either bound optional).
+
+        Such a report's first and last dates (the span of its events) overlap the
+        range too: a condition on the report's own, indexed columns that lets the
+        database skip most reports before looking at their events.
+        """
         events = Event.objects.filter(report_id=OuterRef("pk"))
+        span = Q()
         if start:
             events = events.filter(end_date__gte=start)
+            span &= Q(last_date__gte=start)
         if end:
             events = events.filter(start_date__lte=end)
-        return self.filter(Exists(events))
+            span &= Q(first_date__lte=end)
+        return self.filter(span, Exists(events))
 
     def in_fiscal_year(self, year: int):
         return self.filter(fiscal_year=year)
@@ -135,9 +217,17 @@ class ReportQuerySet(models.QuerySet):
         qs = self
         use_index = connections[self.db].vendor == "postgresql"
         for term in terms:
-            if use_index and len(term) >= 2:
-                qs = qs.filter(BigramMatch(term))
-            qs = qs.filter(search_text__contains=term)
+            if not (use_index and len(term) >= 2):
+                qs = qs.filter(search_text__contains=term)
+                continue
+            # In a subquery of its own, so that the planner reads the bigram index
+            # and never computes clair_bigrams() row by row for the outer filters.
+            matches = Report.objects.filter(BigramMatch(term))
+            if not (len(term) == 2 and term.isalnum()):
+                # A two-character term is its own one bigram: the index match is
+                # exact. Longer ones are confirmed on the index's candidates.
+                matches = matches.filter(search_text__contains=term)
+            qs = qs.filter(pk__in=matches.values("pk"))
         in_title = Q()
         for term in terms:
             in_title &= Q(search_title__contains=term)
@@ -156,35 +246,69 @@ class ReportQuerySet(models.QuerySet):
         )
 
     def by_event_date(self, newest_first: bool = True):
-        if newest_first:
-            return self.order_by(F("first_date").desc(nulls_last=True), "-published_at", "-pk")
-        return self.order_by(F("first_date").asc(nulls_last=True), "published_at", "pk")
+        return self.order_by(*(PUBLIC_ORDER if newest_first else PUBLIC_ORDER_OLDEST))
 
     def with_list_data(self):
-        """What a list page shows per report, fetched in a fixed number of queries."""
-        return self.select_related("office").prefetch_related(
-            "themes",
-            models.Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")),
+        """What a list page shows per report, fetched in a fixed number of queries.
+
+        The search columns stay in the database: nothing shows them, and they would
+        double the text read per report.
+        """
+        return (
+            self.defer("search_text", "search_title")
+            .select_related("office")
+            .prefetch_related(
+                "themes",
+                models.Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")),
+            )
         )
+
+    def list_page(self, bottom: int, top: int) -> list:
+        """Reports [bottom, top) in this queryset's order, with what a list page shows.
+
+        Ids first, then the rows by id: the ordered query alone walks an index (on
+        a deep page, past the rows it skips without reading them), and the filters
+        are not evaluated again on the page's rows.
+        """
+        ids = list(self.values_list("pk", flat=True)[bottom:top])
+        rows = Report.objects.filter(pk__in=ids).with_list_data().in_bulk()
+        return [rows[pk] for pk in ids if pk in rows]
 
     def with_detail_data(self):
         return self.with_list_data().prefetch_related("events", "participants")
 
-    def related_to(self, report, limit: int = 4):
+    def related_to(self, report, limit: int = 4, candidates: int = 100):
         """Other reports sharing a theme or the office with `report`, best first.
 
         Score: the number of shared themes, plus one for the same office; ties
-        go to the newest event. One query (the report's themes are read from its
-        prefetch when there is one); compose after published() and with_list_data().
+        go to the newest event. The scored reports are the newest `candidates` of
+        the office and of each theme, so a report page reads a few hundred index
+        entries at any size, not every report that shares a theme; an old report
+        sharing more may then be left out (related reports are a way on, not a
+        ranking). One query (the report's themes are read from its prefetch when
+        there is one); compose after published() and with_list_data().
         """
         theme_ids = [theme.pk for theme in report.themes.all()]
+        through = Report.themes.through.objects
+        windows = [self.filter(office_id=report.office_id)] + [
+            self.filter(Exists(through.filter(report_id=OuterRef("pk"), theme_id=theme_id)))
+            for theme_id in theme_ids
+        ]
+        windows = [w.order_by(*PUBLIC_ORDER).values("pk")[:candidates] for w in windows]
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            nearby = Q(pk__in=windows[0].union(*windows[1:]))  # one semi-join
+        else:  # SQLite: no LIMIT inside UNION
+            nearby = Q()
+            for window in windows:
+                nearby |= Q(pk__in=window)
         shared_themes = models.Count("themes", filter=Q(themes__in=theme_ids), distinct=True)
         same_office = models.Case(
             models.When(office_id=report.office_id, then=models.Value(1)),
             default=models.Value(0),
         )
         return (
-            self.exclude(pk=report.pk)
+            self.filter(nearby)
+            .exclude(pk=report.pk)
             .annotate(related_score=shared_themes + same_office)
             .filter(related_score__gt=0)
             .order_by(
@@ -407,12 +531,17 @@ class Report(models.Model):
         photos = list(self.photos.all())  # prefetched on list pages
         return photos[0] if photos else None
 
-    def refresh_derived_fields(self, *, save: bool = True) -> None:
+    def refresh_derived_fields(self, *, save: bool = True, events=None, participants=None) -> None:
         """Recompute the columns derived from events and participants.
 
-        Called by every write path (admin, services) once the related rows are saved.
+        Called by every write path (admin, services) once the related rows are saved,
+        or before the report is saved with the rows it will get (the import does,
+        saving two queries per report).
         """
-        events = list(self.events.order_by("start_date", "end_date"))
+        if events is None:
+            events = list(self.events.order_by("start_date", "end_date"))
+        else:
+            events = sorted(events, key=lambda event: (event.start_date, event.end_date))
         if events:
             self.first_date = events[0].start_date
             self.last_date = max(event.end_date for event in events)
@@ -422,7 +551,9 @@ class Report(models.Model):
         parts = [self.title, self.title_en, self.summary, self.summary_en, self.body]
         for event in events:
             parts += [event.venue, event.city]
-        parts += [p.name for p in self.participants.all()]
+        parts += [
+            p.name for p in (self.participants.all() if participants is None else participants)
+        ]
         self.search_text = normalize("\n".join(part for part in parts if part))
         self.search_title = normalize("\n".join(part for part in parts[:2] if part))
         if save:
@@ -597,7 +728,20 @@ def photo_upload_to(instance, filename):
 
 
 class Photo(models.Model):
-    """A captioned photo of a report; width and height are stored for layout."""
+    """A captioned photo of a report, stored normalised with the sizes the pages serve.
+
+    `image` is the normalised original (upright, sRGB, no metadata, re-encoded:
+    never the uploaded bytes); thumb_* and display_* are the renditions, made in
+    save() whenever the image changes (see reports/images.py). A new image is
+    checked by the field's validator in full_clean(), which every write path calls.
+    Files go with their row: replaced or deleted ones are removed once the
+    transaction commits, and files written for a rolled-back save are removed too.
+    """
+
+    # (size, format) of each rendition; the field is named f"{size}_{format}".
+    RENDITIONS = [
+        (size, fmt) for size in images.RENDITION_WIDTHS for fmt in images.RENDITION_FORMATS
+    ]
 
     report = models.ForeignKey(
         Report, verbose_name=_("活動報告"), on_delete=models.CASCADE, related_name="photos"
@@ -605,12 +749,38 @@ class Photo(models.Model):
     image = models.ImageField(
         _("画像"),
         upload_to=photo_upload_to,
-        width_field="width",
-        height_field="height",
-        help_text=_("JPEG、PNG または WebP の画像。"),
+        max_length=255,
+        validators=[images.validate_photo_file],
+        help_text=_(
+            "JPEG、PNG または WebP の画像。向きは撮影時の情報で直し、位置情報などのメタデータは保存しません。"
+        ),
     )
     width = models.PositiveIntegerField(_("幅"), null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(_("高さ"), null=True, blank=True, editable=False)
+    thumb_webp = models.FileField(
+        _("サムネイル（WebP）"), max_length=255, blank=True, editable=False
+    )
+    thumb_jpeg = models.FileField(
+        _("サムネイル（JPEG）"), max_length=255, blank=True, editable=False
+    )
+    thumb_width = models.PositiveIntegerField(
+        _("サムネイルの幅"), null=True, blank=True, editable=False
+    )
+    thumb_height = models.PositiveIntegerField(
+        _("サムネイルの高さ"), null=True, blank=True, editable=False
+    )
+    display_webp = models.FileField(
+        _("表示用画像（WebP）"), max_length=255, blank=True, editable=False
+    )
+    display_jpeg = models.FileField(
+        _("表示用画像（JPEG）"), max_length=255, blank=True, editable=False
+    )
+    display_width = models.PositiveIntegerField(
+        _("表示用画像の幅"), null=True, blank=True, editable=False
+    )
+    display_height = models.PositiveIntegerField(
+        _("表示用画像の高さ"), null=True, blank=True, editable=False
+    )
     caption = models.CharField(_("キャプション"), max_length=300, blank=True)
     alt_text = models.CharField(
         _("代替テキスト"),
@@ -619,6 +789,14 @@ class Photo(models.Model):
         help_text=_("画像が見えない人のための説明（例: 会議室で意見交換する参加者）。"),
     )
     position = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    source_sha256 = models.CharField(
+        _("取り込み元ファイルの SHA-256"), max_length=64, blank=True, editable=False
+    )
+
+    # The image file name and all file names as last read from or written to the
+    # database: what tells a new image from the stored one, and what to delete.
+    _stored_image_name = None
+    _stored_names: frozenset = frozenset()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -627,3 +805,119 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.caption or self.image.name
+
+    def save(self, *args, **kwargs):
+        storage = self.image.storage
+        using = kwargs.get("using") or router.db_for_write(Photo, instance=self)
+        written = self._process_image() if self.image_changed else []
+        try:
+            super().save(*args, **kwargs)
+        except BaseException:
+            images.delete_files(storage, written)
+            raise
+        images.delete_if_rolled_back(storage, written, using=using)
+        images.delete_on_commit(storage, self._stored_names - set(self.file_names()), using=using)
+        self._remember_files()
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._remember_files()
+        return instance
+
+    def refresh_from_db(self, using=None, fields=None, **kwargs):
+        super().refresh_from_db(using=using, fields=fields, **kwargs)
+        if fields is None or "image" in fields:
+            self._remember_files()
+
+    def _remember_files(self):
+        # Read the raw values, so that a deferred field is not fetched for this.
+        self._stored_image_name = _file_name(self.__dict__.get("image"))
+        self._stored_names = frozenset(
+            _file_name(self.__dict__.get(name)) for name in self._file_field_names()
+        ) - {""}
+
+    @classmethod
+    def _file_field_names(cls) -> list[str]:
+        return ["image", *(f"{size}_{fmt}" for size, fmt in cls.RENDITIONS)]
+
+    def file_names(self) -> list[str]:
+        """Every stored file of this photo: the original and its renditions."""
+        return [name for name in (getattr(self, f).name for f in self._file_field_names()) if name]
+
+    @property
+    def image_changed(self) -> bool:
+        """A new image was chosen (an upload, or another stored file) since the last save."""
+        return bool(self.image) and (
+            not self.image._committed or self.image.name != self._stored_image_name
+        )
+
+    def _process_image(self) -> list[str]:
+        """Store the normalised original and the renditions; return the names written."""
+        storage = self.image.storage
+        with images.opened(self.image) as source:
+            result = images.process(source)
+        # A file stored by the caller before save() (image.save(..., save=False))
+        # holds the uploaded bytes with their metadata: it must not stay.
+        uploaded = self.image.name if self.image._committed else None
+        if (
+            uploaded
+            and uploaded not in self._stored_names
+            and not Photo.objects.filter(image=uploaded).exists()
+        ):
+            storage.delete(uploaded)
+        name = self.image.field.generate_filename(
+            self, f"{PurePosixPath(self.image.name).stem}.{result.original.extension}"
+        )
+        for field, value in images.store(storage, result, name).items():
+            setattr(self, field, value)
+        return self.file_names()
+
+    def delete_files_on_commit(self, using=None) -> None:
+        images.delete_on_commit(self.image.storage, self.file_names(), using=using)
+
+    # What the templates serve. A photo saved before renditions existed falls back
+    # to the original (the photo_renditions migration makes them for stored photos).
+    @property
+    def display_url(self) -> str:
+        return (self.display_jpeg or self.image).url
+
+    # The width and height attributes of the served <img>: its aspect ratio, so
+    # the page keeps the space before the image arrives.
+    @property
+    def html_width(self) -> int | None:
+        return self.display_width if self.display_jpeg else self.width
+
+    @property
+    def html_height(self) -> int | None:
+        return self.display_height if self.display_jpeg else self.height
+
+    @property
+    def webp_srcset(self) -> str:
+        return self._srcset("webp")
+
+    @property
+    def jpeg_srcset(self) -> str:
+        return self._srcset("jpeg")
+
+    def _srcset(self, fmt: str) -> str:
+        candidates = {}  # by width: a small photo's two sizes may be the same
+        for size in images.RENDITION_WIDTHS:
+            file = getattr(self, f"{size}_{fmt}")
+            if file:
+                candidates.setdefault(getattr(self, f"{size}_width"), file.url)
+        return ", ".join(f"{url} {width}w" for width, url in sorted(candidates.items()))
+
+
+def _file_name(value) -> str:
+    return getattr(value, "name", value) or ""
+
+
+# Deleting a report deletes its photos in a cascade, and the admin's bulk action
+# deletes a queryset: neither calls Photo.delete(), but both send this signal.
+post_delete.connect(
+    lambda sender, instance, using, **kwargs: instance.delete_files_on_commit(using=using),
+    sender=Photo,
+    weak=False,
+    dispatch_uid="reports.photo.delete_files",
+)

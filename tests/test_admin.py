@@ -105,7 +105,7 @@ def test_admin_rejects_a_file_that_is_not_an_image(admin_client_logged_in):
     fake = SimpleUploadedFile("photo.png", b"not an image at all", content_type="image/png")
     response = admin_client_logged_in.post(ADD_URL, report_form(**{"photos-0-image": fake}))
     assert response.status_code == 200
-    assert "画像をアップロードしてください" in response.text
+    assert "画像ファイルではありません。" in response.text
     assert not Report.objects.exists()
 
 

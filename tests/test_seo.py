@@ -233,7 +233,7 @@ def test_report_with_photos_is_shared_with_its_first_photo_as_a_large_card(clien
     assert tags["og:type"] == "article"
     assert tags["og:title"] == "ソウルでの交流会"
     assert tags["og:description"] == "交流会の概要。"
-    assert tags["og:image"] == f"{HOST}{first.image.url}"
+    assert tags["og:image"] == f"{HOST}{first.display_jpeg.url}"
     assert tags["og:image:alt"] == "代替テキスト 1"
     assert tags["twitter:card"] == "summary_large_image"
 
@@ -311,9 +311,9 @@ def test_report_page_with_related_reports_takes_a_fixed_number_of_queries(
     report = make_report(office="seoul", themes=("multicultural",), photos=1)
     for _ in range(6):
         make_report(office="seoul", themes=("multicultural", "education"), photos=2)
-    # The report and its themes, photos, events, participants; the related
-    # reports and their themes and photos.
-    with django_assert_max_num_queries(8):
+    # The content revision (conditional GET); the report and its themes, photos,
+    # events, participants; the related reports and their themes and photos.
+    with django_assert_max_num_queries(9):
         page = client.get(report.get_absolute_url()).text
     assert len(related_links(page)) == 4
 
