@@ -11,6 +11,9 @@ from .settings import *  # noqa: E402,F403
 MEDIA_ROOT = tempfile.mkdtemp(prefix="clair-test-media-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests read response.context, which only a rendered page has; tests/test_revision.py
+# turns the page cache on.
+PUBLIC_PAGE_CACHE = False
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

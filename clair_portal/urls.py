@@ -9,7 +9,7 @@ from offices.sitemaps import OfficeSitemap
 from reports.sitemaps import ReportSitemap, StaticPagesSitemap, ThemeSitemap
 from reports.views import HomeView
 
-from .views import AccessibilityStatementView, RobotsTxtView
+from .views import AccessibilityStatementView, RobotsTxtView, healthz
 
 admin.site.site_header = "CLAIR 活動報告ポータル 管理"
 admin.site.site_title = "CLAIR 活動報告ポータル 管理"
@@ -29,6 +29,8 @@ urlpatterns = [
     # a sitemap file holds at most 50,000 URLs, and crawlers only find the further
     # pages of a section (?p=2) through an index.
     path("robots.txt", RobotsTxtView.as_view(), name="robots"),
+    # Not translated and never redirected: load balancers probe one fixed address.
+    path("healthz", healthz, name="healthz"),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -1,13 +1,23 @@
-"""Site-wide pages that belong to no app: robots.txt and the accessibility statement."""
+"""Site-wide pages that belong to no app: robots.txt, the accessibility statement, /healthz."""
 
 import datetime
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.generic import TemplateView
 
 DEFAULT_ADMIN_URL = "admin/"
+
+
+def healthz(request):
+    """For load balancers: the process answers through the whole middleware stack.
+
+    Deliberately no database query, so a slow database does not take every web
+    process out of rotation; it is also the floor of the benchmark (bench/).
+    """
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 class RobotsTxtView(TemplateView):
@@ -39,4 +49,4 @@ class AccessibilityStatementView(TemplateView):
 
     template_name = "accessibility.html"
     # Change this date whenever the statement (templates/accessibility.html) changes.
-    extra_context = {"statement_updated": datetime.date(2026, 11, 28)}
+    extra_context = {"statement_updated": datetime.date(2026, 11, 29)}

@@ -1,18 +1,21 @@
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
+from reports import reference, revision
 from reports.models import Report
 from reports.views import ForgivingPaginationMixin
 
 from .models import Office
 
 
+@method_decorator(revision.conditional, name="dispatch")
 class OfficeListView(ListView):
     template_name = "offices/office_list.html"
     context_object_name = "offices"
 
     def get_queryset(self):
-        return Office.objects.with_public_report_counts()
+        return reference.offices_with_counts(self.request)
 
 
 class OfficeDetailView(ForgivingPaginationMixin, ListView):

@@ -11,6 +11,7 @@ import json
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 
+from . import revision
 from .filters import filtered_public_reports
 from .models import Participant
 from .serializers import report_to_dict
@@ -73,6 +74,7 @@ def json_chunks(count: int, rows):
     yield "\n]}\n"
 
 
+@revision.conditional
 def reports_json(request):
     """/reports.json: {"count": n, "results": [report, ...]} in the list's order."""
     reports, rows = export_rows(request)
@@ -133,6 +135,7 @@ def csv_chunks(rows, columns: list[str] = CSV_COLUMNS):
             yield writer.writerow(csv_row(row, columns))
 
 
+@revision.conditional
 def reports_csv(request):
     """/reports.csv: one row per report, UTF-8 with BOM, in the list's order."""
     _reports, rows = export_rows(request)

@@ -8,6 +8,7 @@ same way.
 
 import copy
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from offices.models import Office
 
+from . import revision
 from .filters import ReportFilter, filtered_public_reports
 from .models import Event, Report, Theme
 
@@ -110,7 +112,9 @@ class ReportFeed(Feed):
         # copy per request keeps the shared instance free of request state.
         feed = copy.copy(self)
         feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
+        return revision.conditional(functools.partial(Feed.__call__, feed))(
+            request, *args, **kwargs
+        )
 
     def get_object(self, request):
         return list_selection(request)
@@ -233,6 +237,7 @@ def calendar_response(name: str, events: QuerySet, request, filename: str):
     return response
 
 
+@revision.conditional
 def list_calendar(request):
     """/reports/calendar.ics: the events of the reports of /reports/ with the same parameters."""
     selection = list_selection(request)
@@ -241,6 +246,7 @@ def list_calendar(request):
     )
 
 
+@revision.conditional
 def report_calendar(request, slug):
     """/reports/<slug>/calendar.ics: the events of one public report."""
     report = get_object_or_404(Report.objects.published(), slug=slug)

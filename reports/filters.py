@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import reference
+from . import reference, revision
 from .models import Report
 from .text import split_terms
 
@@ -155,33 +155,68 @@ class ReportFilter(django_filters.FilterSet):
 
     # Facets -----------------------------------------------------------------
 
-    def facets(self) -> dict[str, list[dict]]:
-        """Options of each facet with the number of reports each would give.
+    def selection_key(self) -> tuple:
+        """The valid filters in a canonical form: equal keys select the same reports."""
+        data = self.cleaned
+        return (
+            tuple(self.search_terms),
+            tuple(sorted(data.get("office") or [])),
+            tuple(sorted(data.get("theme") or [])),
+            data.get("date_from"),
+            data.get("date_to"),
+            data.get("fy"),
+        )
 
-        Three queries, whatever the data: one per facet, grouped in SQL.
+    def counts(self) -> dict:
+        """The number of results and of each facet option, cached per content revision.
+
+        Counting is what costs at scale, so it is done once after each change of the
+        public content (see reports/revision.py), not on every request.
+        """
+        return revision.cached(self.request, "report-counts", self.selection_key(), self._counts)
+
+    def _counts(self) -> dict:
+        """Two queries, whatever the data: offices by fiscal year, then themes.
+
+        Office and fiscal year are both columns of the report, so one grouped query
+        over the reports that match every other filter gives both facets, and the
+        result count too (each report has one office and at most one fiscal year).
         """
         selected_offices = set(self.cleaned.get("office") or [])
-        selected_themes = set(self.cleaned.get("theme") or [])
         selected_fy = self.cleaned.get("fy")
-
-        office_counts = dict(
-            self.filter_queryset(self.queryset, exclude=("office",))
-            .values_list("office__code")
+        grid = list(
+            self.filter_queryset(self.queryset, exclude=("office", "fy"))
+            .values_list("office__code", "fiscal_year")
             .annotate(n=Count("pk"))
         )
+        office_counts: dict[str, int] = {}
+        fy_counts: dict[int, int] = {}
+        total = 0
+        for code, year, n in grid:
+            in_offices = not selected_offices or code in selected_offices
+            in_year = selected_fy is None or year == selected_fy
+            if in_year:
+                office_counts[code] = office_counts.get(code, 0) + n
+            if in_offices and year is not None:
+                fy_counts[year] = fy_counts.get(year, 0) + n
+            if in_offices and in_year:
+                total += n
         through = Report.themes.through.objects.filter(
             report__in=self.filter_queryset(self.queryset, exclude=("theme",)).values("pk")
         )
         theme_counts = dict(
             through.order_by().values_list("theme__slug").annotate(n=Count("report_id"))
         )
-        fy_counts = dict(
-            self.filter_queryset(self.queryset, exclude=("fy",))
-            .filter(fiscal_year__isnull=False)
-            .values_list("fiscal_year")
-            .annotate(n=Count("pk"))
-        )
-        years = set(reference.public_fiscal_years()) | set(fy_counts)
+        return {"office": office_counts, "theme": theme_counts, "fy": fy_counts, "total": total}
+
+    def facets(self) -> dict[str, list[dict]]:
+        """Options of each facet with the number of reports each would give."""
+        selected_offices = set(self.cleaned.get("office") or [])
+        selected_themes = set(self.cleaned.get("theme") or [])
+        selected_fy = self.cleaned.get("fy")
+        counts = self.counts()
+        office_counts, theme_counts, fy_counts = counts["office"], counts["theme"], counts["fy"]
+        years = set(reference.public_fiscal_years(self.request)) | set(fy_counts)
         if selected_fy:
             years.add(selected_fy)
 

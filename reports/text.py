@@ -10,12 +10,19 @@ import unicodedata
 
 # Katakana ァ (U+30A1) .. ヶ (U+30F6) map onto hiragana ぁ (U+3041) .. ゖ (U+3096).
 _KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+_KATAKANA_RUN = re.compile("[\u30a1-\u30f6]+")
 _WHITESPACE = re.compile(r"\s+")
 
 
+def _to_hiragana(match: re.Match) -> str:
+    return match.group().translate(_KATAKANA_TO_HIRAGANA)
+
+
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "")
-    text = text.casefold().translate(_KATAKANA_TO_HIRAGANA)
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    # Translating only the katakana runs gives the same text as translating the
+    # whole of it, several times faster: str.translate looks up every character.
+    text = _KATAKANA_RUN.sub(_to_hiragana, text)
     return _WHITESPACE.sub(" ", text).strip()
 
 

@@ -1,23 +1,77 @@
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from offices.models import Office
-
+from . import reference, revision
 from .filters import ReportFilter
 from .models import Report, Theme
 
 PAGE_SIZE = 20
+# Page n costs an index walk past (n - 1) * PAGE_SIZE rows: beyond this page a
+# list says to narrow it instead, so that no page costs much more than the first.
+MAX_PAGES = 500
+
+
+class CappedPaginator(Paginator):
+    """Pages of a list whose count is known (cached), served up to MAX_PAGES."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    @property
+    def last_reachable(self) -> int:
+        return min(self.num_pages, MAX_PAGES)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.object_list.list_page(bottom, top), number, self)
+
+    def _get_page(self, *args, **kwargs):
+        return CappedPage(*args, **kwargs)
+
+
+class CappedPage(Page):
+    def has_next(self) -> bool:
+        return self.number < self.paginator.last_reachable
+
+    @property
+    def capped(self) -> bool:
+        """The list has pages past MAX_PAGES, which are not served."""
+        return self.paginator.num_pages > MAX_PAGES
 
 
 class ForgivingPaginationMixin:
     """A page parameter that is not a positive number shows page 1 with a message;
-    a page past the end is a 404, since that URL really has no content."""
+    a page past the end is a 404, since that URL really has no content; a page
+    past MAX_PAGES shows the last one served, with a message.
+
+    Lists are public pages: they answer conditional requests (see revision.py).
+    """
 
     paginate_by = PAGE_SIZE
+    paginator_class = CappedPaginator
+
+    @method_decorator(revision.conditional)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def result_count(self, queryset) -> int:
+        """The number of results, cached per content revision."""
+        key = (type(self).__name__, sorted(self.kwargs.items()))
+        return revision.cached(self.request, "list-count", key, queryset.count)
 
     def paginate_queryset(self, queryset, page_size):
         raw = self.request.GET.get(self.page_kwarg, "")
@@ -26,9 +80,17 @@ class ForgivingPaginationMixin:
                 "ページ番号「%(page)s」は正しくないため、1 ページ目を表示しています。"
             ) % {"page": raw[:20]}
             raw = "1"
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        paginator = self.get_paginator(
+            queryset, page_size, count=self.result_count(queryset), allow_empty_first_page=True
+        )
+        number = int(raw or 1)
+        if MAX_PAGES < number <= paginator.num_pages:
+            self.page_error = _(
+                "表示できるのは %(max)s ページ目までです。条件で絞り込むか、並び順を変えてください。"
+            ) % {"max": MAX_PAGES}
+            number = MAX_PAGES
         try:
-            page = paginator.page(int(raw or 1))
+            page = paginator.page(number)
         except InvalidPage:
             raise Http404(_("このページはありません。")) from None
         return paginator, page, page.object_list, page.has_other_pages()
@@ -39,6 +101,7 @@ class ForgivingPaginationMixin:
         return context
 
 
+@method_decorator(revision.conditional, name="dispatch")
 class HomeView(TemplateView):
     template_name = "home.html"
 
@@ -49,8 +112,8 @@ class HomeView(TemplateView):
             .with_list_data()
             .order_by("-published_at", "-first_date", "-pk")[:6]
         )
-        context["offices"] = Office.objects.with_public_report_counts()
-        context["themes"] = Theme.objects.with_public_report_counts()
+        context["offices"] = reference.offices_with_counts(self.request)
+        context["themes"] = reference.themes_with_counts(self.request)
         return context
 
 
@@ -64,6 +127,9 @@ class ReportListView(ForgivingPaginationMixin, FilterView):
 
     def get_queryset(self):
         return Report.objects.published().with_list_data().by_event_date()
+
+    def result_count(self, queryset) -> int:
+        return self.filterset.counts()["total"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -80,6 +146,7 @@ class ReportListView(ForgivingPaginationMixin, FilterView):
         return context
 
 
+@method_decorator(revision.conditional, name="dispatch")
 class ReportDetailView(DetailView):
     template_name = "reports/report_detail.html"
     context_object_name = "report"
@@ -95,12 +162,13 @@ class ReportDetailView(DetailView):
         return context
 
 
+@method_decorator(revision.conditional, name="dispatch")
 class ThemeListView(ListView):
     template_name = "reports/theme_list.html"
     context_object_name = "themes"
 
     def get_queryset(self):
-        return Theme.objects.with_public_report_counts()
+        return reference.themes_with_counts(self.request)
 
 
 class ThemeDetailView(ForgivingPaginationMixin, ListView):

@@ -157,8 +157,10 @@ def test_list_query_count_does_not_grow_with_results(client, django_assert_max_n
     client.get(LIST)  # warms the per-process cache of offices, themes and years
     with django_assert_max_num_queries(8) as one:
         client.get(LIST)
+    queries = len(one.captured_queries)
     for _ in range(19):
         make_report(photos=1, themes=("environment", "education"))
-    with django_assert_max_num_queries(len(one.captured_queries)):
+    client.get(LIST)  # counts are cached per content revision, which the writes changed
+    with django_assert_max_num_queries(queries):
         response = client.get(LIST)
     assert len(response.context["object_list"]) == 20

@@ -96,3 +96,13 @@ def test_pages_are_japanese_whatever_the_browser_asks_for(client, db):
     response = client.get("/offices/", headers={"accept-language": "en-US,en;q=0.9"})
     assert '<html lang="ja">' in response.text
     assert "ソウル事務所" in response.text
+
+
+def test_health_check_answers_ok_without_querying_the_database(
+    client, db, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.text == "ok"
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
