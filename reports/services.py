@@ -628,3 +628,26 @@ def demo_admin_create(*, username: str, password: str) -> None:
     user.is_staff = user.is_superuser = True
     user.set_password(password)
     user.save()
+
+
+DEMO_EDITORS = {"seoul-editor": ["seoul"], "hq-editor": None}
+
+
+def demo_editors_create(*, password: str) -> list[str]:
+    """An office editor (Seoul) and an HQ editor, to try the review workflow locally."""
+    from django.contrib.auth.models import Group
+
+    from offices.models import Office
+
+    from . import roles
+
+    User = get_user_model()
+    for username, offices in DEMO_EDITORS.items():
+        user, _ = User.objects.get_or_create(username=username)
+        user.is_staff, user.is_superuser = True, False
+        user.set_password(password)
+        user.save()
+        group = roles.OFFICE_EDITORS if offices else roles.HQ_EDITORS
+        user.groups.set([Group.objects.get(name=group)])
+        user.offices.set(Office.objects.filter(code__in=offices or []))
+    return list(DEMO_EDITORS)

@@ -77,3 +77,13 @@ def test_demo_reports_can_be_found_by_japanese_search(client):
     response = client.get("/reports/", {"q": "姉妹都市"})
     offices = {r.office.code for r in response.context["object_list"]}
     assert {"seoul", "singapore", "sydney"} <= offices
+
+
+def test_load_demo_admin_option_creates_demo_editors_for_the_review_workflow(client):
+    load("--admin", "--admin-password", "try-the-admin-1")
+    client.login(username="seoul-editor", password="try-the-admin-1")
+    html = client.get("/admin/reports/report/").text
+    seoul_titles = Report.objects.filter(office__code="seoul").values_list("title", flat=True)
+    other_titles = Report.objects.exclude(office__code="seoul").values_list("title", flat=True)
+    assert all(title in html for title in seoul_titles)
+    assert not any(title in html for title in other_titles)

@@ -38,11 +38,14 @@ class Command(BaseCommand):
         if options["admin"] and not options["dry_run"]:
             password = options["admin_password"] or secrets.token_urlsafe(9)
             services.demo_admin_create(username=options["admin_username"], password=password)
+            editors = services.demo_editors_create(password=password)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Admin account for local use:\n"
                     f"  URL:      http://127.0.0.1:8000/{settings.ADMIN_URL}\n"
                     f"  username: {options['admin_username']}\n"
-                    f"  password: {password}"
+                    f"  password: {password}\n"
+                    f"To try the review workflow, log in with the same password as "
+                    f"{editors[0]} (Seoul office editor) or {editors[1]} (HQ editor)."
                 )
             )
