@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from the
 environment; the defaults are safe for local use only.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "axes",
     "offices",
     "reports",
 ]
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: refuses logins from a locked-out username and address.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Report history is read-only in the admin (see ReportAdmin.history_form_view).
@@ -131,6 +135,27 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins first; see AXES_* below.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Admin login throttling: after AXES_FAILURE_LIMIT failures for one username from one
+# address, that pair is refused until the cool-off has passed (locked-out staff are not
+# locked out for good, and an attacker cannot lock a colleague out from elsewhere).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_VERBOSE = False
+
+# Staff sessions end with the browser or after SESSION_HOURS, whichever comes first.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "8")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,7 +9,7 @@ from offices.sitemaps import OfficeSitemap
 from reports.sitemaps import ReportSitemap, StaticPagesSitemap, ThemeSitemap
 from reports.views import HomeView
 
-from .views import AccessibilityStatementView, RobotsTxtView, healthz
+from .views import AccessibilityStatementView, RobotsTxtView, healthz, readyz
 
 admin.site.site_header = "CLAIR 活動報告ポータル 管理"
 admin.site.site_title = "CLAIR 活動報告ポータル 管理"
@@ -31,6 +31,7 @@ urlpatterns = [
     path("robots.txt", RobotsTxtView.as_view(), name="robots"),
     # Not translated and never redirected: load balancers probe one fixed address.
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -3,12 +3,29 @@
 import datetime
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.generic import TemplateView
 
 DEFAULT_ADMIN_URL = "admin/"
+
+
+def readyz(request):
+    """For load balancers: this process can serve pages, i.e. the database answers.
+
+    503 (with the reason, never a stack trace) while it does not, so the balancer
+    stops sending traffic until it is back.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse(
+            "database unavailable", status=503, content_type="text/plain; charset=utf-8"
+        )
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 def healthz(request):
