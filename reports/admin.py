@@ -295,9 +295,7 @@ class ReportAdmin(SimpleHistoryAdmin):
     def submit_for_review(self, request, queryset):
         submitted = 0
         for report in queryset.filter(status=Report.Status.DRAFT):
-            report.status = Report.Status.REVIEW
-            report.updated_by = request.user
-            report.save()
+            report.change_status(Report.Status.REVIEW, user=request.user)
             submitted += 1
         self.message_user(request, _("%(count)d 件を確認待ちにしました。") % {"count": submitted})
 
@@ -314,10 +312,7 @@ class ReportAdmin(SimpleHistoryAdmin):
                     messages.ERROR,
                 )
                 continue
-            report.status = Report.Status.PUBLISHED
-            report.published_at = report.published_at or timezone.now()
-            report.updated_by = request.user
-            report.save()
+            report.change_status(Report.Status.PUBLISHED, user=request.user)
             published += 1
         self.message_user(request, _("%(count)d 件を公開しました。") % {"count": published})
 
@@ -325,9 +320,7 @@ class ReportAdmin(SimpleHistoryAdmin):
     def withdraw(self, request, queryset):
         withdrawn = 0
         for report in queryset.filter(status=Report.Status.PUBLISHED):
-            report.status = Report.Status.WITHDRAWN
-            report.updated_by = request.user
-            report.save()
+            report.change_status(Report.Status.WITHDRAWN, user=request.user)
             withdrawn += 1
         self.message_user(request, _("%(count)d 件の公開を停止しました。") % {"count": withdrawn})
 

@@ -634,20 +634,24 @@ def photo_unchanged(stored: Photo, row: PhotoData) -> bool:
     return stored_file_sha256(stored) == row.sha256
 
 
+# The report's own columns that a line sets as they are (office, slug, themes and the
+# related rows need lookups).
+SCALAR_FIELDS = (
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "body",
+    "status",
+    "published_at",
+    "fiscal_year",
+    "source",
+)
+
+
 def report_matches(report: Report, data: ReportData) -> bool:
     """Importing `data` would change nothing in `report` (related rows prefetched)."""
-    scalars = (
-        "external_id",
-        "title",
-        "title_en",
-        "summary",
-        "summary_en",
-        "body",
-        "status",
-        "published_at",
-        "fiscal_year",
-        "source",
-    )
+    scalars = ("external_id", *SCALAR_FIELDS)
     if any(getattr(report, name) != getattr(data, name) for name in scalars):
         return False
     if data.slug is not None and report.slug != data.slug:

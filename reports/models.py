@@ -55,25 +55,28 @@ class BigramMatch(models.Func):
 
 
 def plan_bigram_queries_without_seq_scans(execute, sql, params, many, context):
-    """PostgreSQL execute wrapper: queries that match bigrams never scan the reports.
+    """PostgreSQL execute wrapper: queries that match bigrams never compute them per row.
 
-    A sequential scan would compute clair_bigrams() for every report (about half a
-    millisecond each: a minute at 100,000 reports), and the planner picks one for
-    words that most reports contain, where it sees the GIN index read almost every
-    page anyway. Installed on each connection (ReportsConfig.ready).
+    clair_bigrams() costs about half a millisecond a report: a minute at 100,000
+    reports. Two plans compute it for every row: a sequential scan, which the
+    planner picks for words that most reports contain (the GIN index would read
+    almost every page anyway), and a bitmap scan whose bitmap outgrew work_mem and
+    went lossy, which rechecks every row of its pages. So these queries run with
+    sequential scans off and room for an exact bitmap of a million reports
+    (about 16 MB). Installed on each connection (ReportsConfig.ready).
     """
     if "clair_bigrams(" not in sql:
         return execute(sql, params, many, context)
     raw = context["connection"].connection
     with raw.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_seqscan = off; SET work_mem = '64MB'")
     try:
         return execute(sql, params, many, context)
     finally:
         try:
             with raw.cursor() as cursor:
-                cursor.execute("RESET enable_seqscan")
-        except Exception:  # a failed transaction rolls the SET back by itself
+                cursor.execute("RESET enable_seqscan; RESET work_mem")
+        except Exception:  # a failed transaction rolls the SETs back by itself
             pass
 
 
@@ -458,6 +461,18 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:detail", kwargs={"slug": self.slug})
+
+    def change_status(self, status: str, *, user) -> None:
+        """Move to `status` and save (recorded in the history with `user`).
+
+        Publishing without a publication time publishes now; callers check
+        permissions and publication_problems() first.
+        """
+        self.status = status
+        if status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.updated_by = user
+        self.save()
 
     def publication_problems(self, *, themes=None, summary=None, photos=None) -> list[str]:
         """What stops this report from being published, each in words staff can act on.

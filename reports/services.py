@@ -21,6 +21,7 @@ from offices.models import Office
 
 from .interchange import (
     MAX_ERRORS,
+    SCALAR_FIELDS,
     FormatContext,
     ReportData,
     SeenKeys,
@@ -179,17 +180,7 @@ def _report_assign(report: Report, data: ReportData, *, user, taken) -> Report:
     report.external_id = data.external_id
     report.office = data.office
     report.slug = data.slug or report.slug or unique_slug(title=data.title, reserved=taken)
-    for name in (
-        "title",
-        "title_en",
-        "summary",
-        "summary_en",
-        "body",
-        "status",
-        "published_at",
-        "fiscal_year",
-        "source",
-    ):
+    for name in SCALAR_FIELDS:
         setattr(report, name, getattr(data, name))
     report.updated_by = user
     if user is not None:
