@@ -35,10 +35,15 @@ def parse_args(argv=None):
     parser.add_argument("--connections", type=int, help="wrk connections (default: workers)")
     parser.add_argument("--seed", type=int, default=None, help="data seed")
     parser.add_argument("--out", type=Path, help="results folder (default bench/results/)")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="render every request (PUBLIC_PAGE_CACHE=0): what the page cache saves",
+    )
     return parser.parse_args(argv)
 
 
-def configure_environment() -> dict:
+def configure_environment(*, page_cache: bool) -> dict:
     """The production configuration: what gunicorn and the in-process checks both use."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -50,6 +55,7 @@ def configure_environment() -> dict:
         ALLOWED_HOSTS="127.0.0.1",
         STATIC_ROOT=str(static_root),
         LOG_LEVEL="WARNING",
+        PUBLIC_PAGE_CACHE="1" if page_cache else "0",
     )
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
     return dict(os.environ)
@@ -102,7 +108,7 @@ def store_generation(generation: dict) -> None:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    env = configure_environment()
+    env = configure_environment(page_cache=not args.no_page_cache)
     ensure_database(env["DATABASE_URL"])
     sys.path.insert(0, str(ROOT))
     import django
@@ -137,7 +143,7 @@ def main(argv=None) -> int:
         store_generation(generation)
     else:
         print("Reusing the data of an earlier run (--regenerate for new data)")
-        generation["timings"] = {}
+        generation["reused"] = True
 
     print("Collecting static files")
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -211,6 +217,7 @@ def main(argv=None) -> int:
             "warmup": warmup,
             "quick": args.quick,
             "client": "wrk" if load.have_wrk() else "python client (no wrk)",
+            "page_cache": not args.no_page_cache,
         },
         "generation": generation,
         "pages": [

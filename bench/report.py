@@ -61,7 +61,9 @@ def markdown(results: dict) -> str:
         f"{results['finished_at']} · {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM · "
         f"{m['postgresql']} (shared_buffers {m['postgresql_settings']['shared_buffers']}) · "
         f"Python {m['python']}, Django {m['django']} · "
-        f"gunicorn {run['workers']} sync workers · {run['client']}, {run['connections']} "
+        f"gunicorn {run['workers']} sync workers"
+        + ("" if run.get("page_cache", True) else " **without the page cache**")
+        + f" · {run['client']}, {run['connections']} "
         f"connections, {run['seconds']} s per page after {run['warmup']} s warm-up",
         "",
         f"Data: {counts['reports']:,} reports ({counts['public']:,} public), "
@@ -70,10 +72,11 @@ def markdown(results: dict) -> str:
         + (
             f"Generated in {gen['timings']['total_s']} s (rows {gen['timings']['copy_s']} s, "
             f"indexes {gen['timings']['indexes_s']} s, vacuum and analyse "
-            f"{gen['timings']['vacuum_analyze_s']} s)."
+            f"{gen['timings']['vacuum_analyze_s']} s)"
             if gen.get("timings")
-            else "Data reused from an earlier run."
-        ),
+            else "Generated earlier"
+        )
+        + ("; reused by this run." if gen.get("reused") else "."),
         "",
         "| Page | p50 ms | p95 ms | p99 ms | req/s | queries (first / repeat / 304) "
         "| first request ms | main query ms | plan | 304 |",
@@ -131,6 +134,8 @@ def markdown(results: dict) -> str:
 def write(results: dict, out: Path) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{results['generation']['counts']['reports']}-reports-{results['stamp']}"
+    if not results["run"].get("page_cache", True):
+        stem += "-no-page-cache"
     json_path, md_path = out / f"{stem}.json", out / f"{stem}.md"
     json_path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
     md_path.write_text(markdown(results))

@@ -31,6 +31,10 @@ def fiscal_year_of(day: datetime.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+# Larger than any number of reports: a LIMIT that only keeps a subquery apart.
+SUBQUERY_LIMIT = 2**62
+
+
 class BigramMatch(models.Func):
     """PostgreSQL only: the report's search text holds every bigram of `term`.
 
@@ -210,27 +214,33 @@ class ReportQuerySet(models.QuerySet):
         """Every normalised term must occur in the report's search text.
 
         Annotates `search_rank`: 0 when every term is in the title, else 1.
-        On PostgreSQL each term of two or more characters is first narrowed by
+        On PostgreSQL the terms of two or more characters are first narrowed by
         the GIN index of bigrams (see migration 0004); LIKE then confirms the
-        exact substring, so both databases return the same rows.
+        exact substring of the longer ones, so both databases return the same rows.
         """
         terms = split_terms(query)
         if not terms:
             return self
         qs = self
         use_index = connections[self.db].vendor == "postgresql"
+        indexed = [term for term in terms if use_index and len(term) >= 2]
+        if indexed:
+            # One subquery for all the terms, which a LIMIT (never reached) keeps
+            # PostgreSQL from merging into the outer query: planned alone, with no
+            # order to produce, it can only read the bigram index (one scan
+            # intersects the terms), so clair_bigrams() is never computed row by
+            # row for other reports.
+            matches = Report.objects.all()
+            for term in indexed:
+                matches = matches.filter(BigramMatch(term))
+                if not (len(term) == 2 and term.isalnum()):
+                    # A two-character term is its own one bigram: the index match is
+                    # exact. Longer ones are confirmed on the index's candidates.
+                    matches = matches.filter(search_text__contains=term)
+            qs = qs.filter(pk__in=matches.values("pk")[:SUBQUERY_LIMIT])
         for term in terms:
-            if not (use_index and len(term) >= 2):
+            if term not in indexed:
                 qs = qs.filter(search_text__contains=term)
-                continue
-            # In a subquery of its own, so that the planner reads the bigram index
-            # and never computes clair_bigrams() row by row for the outer filters.
-            matches = Report.objects.filter(BigramMatch(term))
-            if not (len(term) == 2 and term.isalnum()):
-                # A two-character term is its own one bigram: the index match is
-                # exact. Longer ones are confirmed on the index's candidates.
-                matches = matches.filter(search_text__contains=term)
-            qs = qs.filter(pk__in=matches.values("pk"))
         in_title = Q()
         for term in terms:
             in_title &= Q(search_title__contains=term)

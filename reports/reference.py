@@ -5,6 +5,8 @@ pages need not query them on every request; five minutes of staleness at most.
 The fiscal years and report counts follow the content revision: always exact.
 """
 
+import copy
+
 from django.core.cache import cache
 from django.db.models import Q
 
@@ -42,22 +44,31 @@ def public_fiscal_years(request=None) -> list[int]:
     return revision.cached(request, "fiscal-years", (), load)
 
 
-def offices_with_counts(request=None) -> list:
-    """The offices, each with `report_count` public reports (cached per content revision)."""
-    from offices.models import Office
+def public_counts(request=None) -> dict:
+    """Counts of all public reports by office, theme and fiscal year: those of the
+    unfiltered list, computed once per content revision for every page that shows them."""
+    from .filters import ReportFilter
+    from .models import Report
 
-    return revision.cached(
-        request, "office-counts", (), lambda: list(Office.objects.with_public_report_counts())
-    )
+    return ReportFilter(None, queryset=Report.objects.published(), request=request).counts()
+
+
+def offices_with_counts(request=None) -> list:
+    """The offices, each with `report_count`, its number of public reports."""
+    counts = public_counts(request)["office"]
+    return [_with_count(office, counts.get(office.code, 0)) for office in offices()]
 
 
 def themes_with_counts(request=None) -> list:
-    """The themes, each with `report_count` public reports (cached per content revision)."""
-    from .models import Theme
+    """The themes, each with `report_count`, its number of public reports."""
+    counts = public_counts(request)["theme"]
+    return [_with_count(theme, counts.get(theme.slug, 0)) for theme in themes()]
 
-    return revision.cached(
-        request, "theme-counts", (), lambda: list(Theme.objects.with_public_report_counts())
-    )
+
+def _with_count(instance, count: int):
+    instance = copy.copy(instance)  # the cached instance stays as it was
+    instance.report_count = count
+    return instance
 
 
 def clear() -> None:
