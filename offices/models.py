@@ -1,22 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-
-class OfficeQuerySet(models.QuerySet):
-    def with_public_report_counts(self):
-        """Annotate each office with the number of reports the public can see."""
-        now = timezone.now()
-        return self.annotate(
-            report_count=Count(
-                "reports",
-                filter=Q(reports__status="published", reports__published_at__lte=now),
-            )
-        )
 
 
 class Office(models.Model):
@@ -52,8 +38,6 @@ class Office(models.Model):
         related_name="offices",
         blank=True,
     )
-
-    objects = OfficeQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_order", "code"]

@@ -115,17 +115,6 @@ class ContentRevision(models.Model):
             cls.objects.using(using).get_or_create(pk=1)
 
 
-class ThemeQuerySet(models.QuerySet):
-    def with_public_report_counts(self):
-        now = timezone.now()
-        return self.annotate(
-            report_count=models.Count(
-                "reports",
-                filter=Q(reports__status="published", reports__published_at__lte=now),
-            )
-        )
-
-
 class Theme(models.Model):
     """A subject area that reports are tagged with (reference data, see migrations)."""
 
@@ -133,8 +122,6 @@ class Theme(models.Model):
     name_ja = models.CharField(_("名称（日本語）"), max_length=100)
     name_en = models.CharField(_("名称（英語）"), max_length=100)
     display_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-
-    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_order", "slug"]
