@@ -44,6 +44,9 @@ class Server:
         self.workers = workers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        # The request log (a JSON line per request) is written as in production, to a
+        # file rather than the terminal; only its tail is shown if the server fails.
+        self.log = tempfile.TemporaryFile("w+")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -59,6 +62,7 @@ class Server:
             ],
             cwd=ROOT,
             env=env,
+            stderr=self.log,
         )
         deadline = time.monotonic() + 60
         while True:
@@ -68,7 +72,9 @@ class Server:
                         break
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("bench: gunicorn did not start") from None
+                    self.log.seek(0)
+                    tail = "".join(self.log.readlines()[-20:])
+                    raise SystemExit(f"bench: gunicorn did not start:\n{tail}") from None
                 time.sleep(0.2)
 
     def worker_memory_mb(self) -> list[float]:
@@ -87,6 +93,7 @@ class Server:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
 
 
 def have_wrk() -> bool:

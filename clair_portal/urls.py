@@ -11,6 +11,9 @@ from reports.views import HomeView
 
 from .views import AccessibilityStatementView, RobotsTxtView, healthz, readyz
 
+# A database outage gets the 503 page with Retry-After, any other error the 500 page.
+handler500 = "clair_portal.observability.server_error"
+
 admin.site.site_header = "CLAIR 活動報告ポータル 管理"
 admin.site.site_title = "CLAIR 活動報告ポータル 管理"
 admin.site.index_title = "活動報告の入力と公開"
