@@ -196,6 +196,8 @@ def main(argv=None) -> int:
                 f"  {page.name}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
                 f"p99 {result['p99_ms']} ms, {result['rps']} req/s"
             )
+            if not result["requests"]:
+                failures.append(f"{page.name}: no request completed in {seconds} s")
             if result["non_2xx"] or result["errors"]:
                 failures.append(
                     f"{page.name}: {result['non_2xx']} non-2xx responses, "

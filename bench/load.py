@@ -46,7 +46,7 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         # The request log (a JSON line per request) is written as in production, to a
         # file rather than the terminal; only its tail is shown if the server fails.
-        self.log = tempfile.TemporaryFile("w+")
+        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -173,4 +173,7 @@ def drive(url: str, *, seconds: float, warmup: float, connections: int) -> dict:
     else:
         warm = python_client(url, seconds=warmup) if warmup else {}
         result = python_client(url, seconds=seconds)
+    if not result["requests"]:
+        # A page slower than the whole measuring time: no latency to report (wrk says 0).
+        result.update(p50_ms=None, p95_ms=None, p99_ms=None, rps=0.0)
     return {**result, "warmup_requests": warm.get("requests", 0)}

@@ -52,6 +52,11 @@ def fmt(value, digits=1) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def speed_up(naive_ms: float, page_ms: float | None) -> float | None:
+    """How many times faster than the naive scan; none when the page was not measured."""
+    return naive_ms / max(page_ms, 0.01) if page_ms is not None else None
+
+
 def markdown(results: dict) -> str:
     m, run, gen = results["machine"], results["run"], results["generation"]
     counts = gen["counts"]
@@ -118,7 +123,7 @@ def markdown(results: dict) -> str:
         lines.append(
             f"| {page['word']} | {fmt(r['count'])} | {fmt(naive['ms'])} | {fmt(r['cold_ms'])} "
             f"| {fmt(naive['ms'] / max(r['cold_ms'], 0.01))}× | {fmt(load.get('p50_ms'), 2)} "
-            f"| {fmt(naive['ms'] / max(load.get('p50_ms', 0), 0.01), 0)}× |"
+            f"| {fmt(speed_up(naive['ms'], load.get('p50_ms')), 0)}× |"
         )
     memory = results.get("worker_memory_mb") or []
     lines += [
