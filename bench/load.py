@@ -40,13 +40,17 @@ def free_port() -> int:
 class Server:
     """gunicorn with `workers` sync workers, started and stopped by the benchmark."""
 
-    def __init__(self, workers: int, env: dict):
+    def __init__(self, workers: int, env: dict, log_path: Path | None = None):
         self.workers = workers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         # The request log (a JSON line per request) is written as in production, to a
         # file rather than the terminal; only its tail is shown if the server fails.
-        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in stop())
+        # Closed in stop(), hence no context manager.
+        if log_path:
+            self.log = open(log_path, "w+")  # noqa: SIM115
+        else:
+            self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115
         self.process = subprocess.Popen(
             [
                 sys.executable,

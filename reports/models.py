@@ -71,14 +71,15 @@ def plan_bigram_queries_without_seq_scans(execute, sql, params, many, context):
     """
     if "clair_bigrams(" not in sql:
         return execute(sql, params, many, context)
-    raw = context["connection"].connection
-    with raw.cursor() as cursor:
+    connection = context["connection"]
+    # Django's error classes, as for any query: a lost connection is an outage (503).
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off; SET work_mem = '64MB'")
     try:
         return execute(sql, params, many, context)
     finally:
         try:
-            with raw.cursor() as cursor:
+            with connection.connection.cursor() as cursor:
                 cursor.execute("RESET enable_seqscan; RESET work_mem")
         except Exception:  # a failed transaction rolls the SETs back by itself
             pass

@@ -5,7 +5,7 @@ import logging
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client
 
 from clair_portal.observability import JsonFormatter
@@ -128,3 +128,28 @@ def test_the_503_page_is_in_english_under_en():
     with OUTAGE:
         response = client.get("/en/reports/")
     assert "Temporarily unavailable" in response.content.decode()
+
+
+def test_a_503_from_readyz_is_logged_with_its_request_id(caplog):
+    # Django logs a view's own 5xx after the middleware has returned.
+    caplog.set_level(logging.INFO)
+    client = Client(raise_request_exception=False)
+    with OUTAGE:
+        response = client.get("/readyz")
+    [error] = [r for r in caplog.records if r.name == "django.request"]
+    assert json.loads(JsonFormatter().format(error))["request_id"] == response["X-Request-ID"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bigram wrapper is PostgreSQL's")
+def test_a_connection_lost_before_a_bigram_search_is_django_s_operational_error():
+    import psycopg2
+
+    from reports.models import plan_bigram_queries_without_seq_scans
+
+    lost = mock.Mock()
+    lost.connection.cursor.side_effect = psycopg2.OperationalError("server closed the connection")
+    lost.wrap_database_errors = connection.wrap_database_errors
+    with pytest.raises(OperationalError):
+        plan_bigram_queries_without_seq_scans(
+            mock.Mock(), "SELECT clair_bigrams(x)", (), False, {"connection": lost}
+        )
