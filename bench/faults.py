@@ -143,7 +143,7 @@ class Cluster:
 
 @dataclass
 class Outcome:
-    kind: str  # "read" or "write"
+    kind: str  # "read", "write" or "login" (the admin's, with its password hashing)
     began: float  # seconds since the start of the run
     ms: float
     status: int  # 0: no response (refused, reset)
@@ -289,16 +289,14 @@ def reader(base: str, paths: list[str], record: Record, start: float, stop_at: f
         record.add(Outcome("read", began - start, ms, status, ok, f"{detail} {path}"))
 
 
-def timed(record: Record, start: float, call):
+def timed(record: Record, start: float, call, kind: str = "write"):
     began = time.monotonic()
     try:
         status, location, content = call()
     except (OSError, http.client.HTTPException) as error:
         status, location, content = 0, "", str(error)
     ok, detail = answer_is_expected(status, content, write=True)
-    record.add(
-        Outcome("write", began - start, (time.monotonic() - began) * 1000, status, ok, detail)
-    )
+    record.add(Outcome(kind, began - start, (time.monotonic() - began) * 1000, status, ok, detail))
     return status, location, content, ok
 
 
@@ -316,7 +314,7 @@ def _write(base, username, office_pk, theme_pk, publish, run_id, record, start, 
     browser = Browser(base)
     # Signing in may meet the outage too: staff try again, as the 503 page asks.
     while time.monotonic() < stop_at:
-        if timed(record, start, lambda: browser.login(username))[0] == 302:
+        if timed(record, start, lambda: browser.login(username), "login")[0] == 302:
             break
         time.sleep(0.5)
     mine: list[tuple[str, int]] = []  # (slug, pk) of acknowledged creates
@@ -705,6 +703,7 @@ def summarise(args, record: Record, samples, down, back, memory) -> dict:
         "requests": len(outcomes),
         "reads": sum(o.kind == "read" for o in outcomes),
         "writes": sum(o.kind == "write" for o in outcomes),
+        "logins": sum(o.kind == "login" for o in outcomes),
         "rps": round(len(outcomes) / args.seconds, 1),
         "errors": len(errors),
         "exports_cut_by_the_outage": cut,
@@ -751,7 +750,7 @@ def print_summary(s: dict) -> None:
     r, w = s["reads_outside_outage"], s["writes_outside_outage"]
     lines = [
         f"faults: {s['requests']:,} requests in {s['seconds']:.0f} s ({s['rps']} req/s): "
-        f"{s['reads']:,} reads, {s['writes']:,} admin writes; {s['clients']} clients, "
+        f"{s['reads']:,} reads, {s['writes']:,} admin writes, {s['logins']} sign-ins; {s['clients']} clients, "
         f"{s['workers']} gunicorn workers, {s['reports']:,} reports",
         f"  errors: {s['errors']}" + (f" ({'; '.join(s['error_examples'])})" if s["errors"] else ""),
         f"  reads outside the outage: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms",
