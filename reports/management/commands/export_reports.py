@@ -54,6 +54,8 @@ class Command(BaseCommand):
             else:
                 # Written beside the target and renamed: a failed export leaves no half file.
                 partial = output.with_name(f".{output.name}.partial")
+                # Like --photos-dir: a new backup folder needs no mkdir first.
+                output.parent.mkdir(parents=True, exist_ok=True)
                 try:
                     with open(partial, "w", encoding="utf-8", newline="\n") as out:
                         count = services.reports_export(out=out, **export)
