@@ -21,8 +21,9 @@ OFFICES = [
 
 def load(apps, schema_editor):
     Office = apps.get_model("offices", "Office")
+    using = schema_editor.connection.alias  # the database being migrated
     for order, (code, name_ja, name_en, city_ja, city_en, country, kind) in enumerate(OFFICES, 1):
-        Office.objects.update_or_create(
+        Office.objects.using(using).update_or_create(
             code=code,
             defaults=dict(
                 name_ja=name_ja, name_en=name_en, city_ja=city_ja, city_en=city_en,
@@ -33,7 +34,7 @@ def load(apps, schema_editor):
 
 def unload(apps, schema_editor):
     Office = apps.get_model("offices", "Office")
-    Office.objects.filter(code__in=[row[0] for row in OFFICES]).delete()
+    Office.objects.using(schema_editor.connection.alias).filter(code__in=[row[0] for row in OFFICES]).delete()
 
 
 class Migration(migrations.Migration):

@@ -21,8 +21,9 @@ THEMES = [
 
 def load(apps, schema_editor):
     Theme = apps.get_model("reports", "Theme")
+    using = schema_editor.connection.alias  # the database being migrated
     for order, (slug, name_ja, name_en) in enumerate(THEMES, 1):
-        Theme.objects.update_or_create(
+        Theme.objects.using(using).update_or_create(
             slug=slug,
             defaults=dict(name_ja=name_ja, name_en=name_en, display_order=order * 10),
         )
@@ -30,7 +31,7 @@ def load(apps, schema_editor):
 
 def unload(apps, schema_editor):
     Theme = apps.get_model("reports", "Theme")
-    Theme.objects.filter(slug__in=[row[0] for row in THEMES]).delete()
+    Theme.objects.using(schema_editor.connection.alias).filter(slug__in=[row[0] for row in THEMES]).delete()
 
 
 class Migration(migrations.Migration):

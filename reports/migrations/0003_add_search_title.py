@@ -7,8 +7,9 @@ from reports.text import normalize
 
 def fill_search_title(apps, schema_editor):
     Report = apps.get_model("reports", "Report")
-    for report in Report.objects.only("pk", "title", "title_en").iterator(chunk_size=1000):
-        Report.objects.filter(pk=report.pk).update(
+    reports = Report.objects.using(schema_editor.connection.alias)  # the database being migrated
+    for report in reports.only("pk", "title", "title_en").iterator(chunk_size=1000):
+        reports.filter(pk=report.pk).update(
             search_title=normalize("\n".join(p for p in (report.title, report.title_en) if p))
         )
 

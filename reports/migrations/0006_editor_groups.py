@@ -26,9 +26,11 @@ def create_groups(apps, schema_editor):
     # fresh database needs them now to attach them to the groups.
     from django.contrib.auth.management import create_permissions
 
+    using = schema_editor.connection.alias  # the database being migrated
+
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0, using=using)
         app_config.models_module = None
 
     Group = apps.get_model("auth", "Group")
@@ -38,18 +40,23 @@ def create_groups(apps, schema_editor):
         found = []
         for app_label, codename in pairs:
             found.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                Permission.objects.using(using).get(
+                    content_type__app_label=app_label, codename=codename
+                )
             )
         return found
 
-    office, _ = Group.objects.get_or_create(name=OFFICE_EDITORS)
+    office, _ = Group.objects.using(using).get_or_create(name=OFFICE_EDITORS)
     office.permissions.set(permissions(EDITING))
-    hq, _ = Group.objects.get_or_create(name=HQ_EDITORS)
+    hq, _ = Group.objects.using(using).get_or_create(name=HQ_EDITORS)
     hq.permissions.set(permissions(EDITING + PUBLISHING))
 
 
 def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=[OFFICE_EDITORS, HQ_EDITORS]).delete()
+    Group = apps.get_model("auth", "Group")
+    Group.objects.using(schema_editor.connection.alias).filter(
+        name__in=[OFFICE_EDITORS, HQ_EDITORS]
+    ).delete()
 
 
 class Migration(migrations.Migration):

@@ -16,7 +16,8 @@ def normalise_stored_photos(apps, schema_editor):
     """
     Photo = apps.get_model("reports", "Photo")
     storage = Photo._meta.get_field("image").storage
-    for photo in Photo.objects.filter(display_jpeg="").exclude(image="").iterator():
+    using = schema_editor.connection.alias  # the database being migrated
+    for photo in Photo.objects.using(using).filter(display_jpeg="").exclude(image="").iterator():
         try:
             with storage.open(photo.image.name, "rb") as source:
                 result = images.process(source)
@@ -25,9 +26,9 @@ def normalise_stored_photos(apps, schema_editor):
         uploaded = photo.image.name
         stem = uploaded.rsplit(".", 1)[0]
         values = images.store(storage, result, f"{stem}.{result.original.extension}")
-        Photo.objects.filter(pk=photo.pk).update(**values)
+        Photo.objects.using(using).filter(pk=photo.pk).update(**values)
         written = [value for key, value in values.items() if isinstance(value, str)]
-        images.delete_if_rolled_back(storage, written)
+        images.delete_if_rolled_back(storage, written, using=using)
         images.delete_on_commit(storage, [uploaded])
 
 
