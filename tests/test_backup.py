@@ -457,6 +457,41 @@ def test_backup_refuses_to_finish_when_a_photo_file_is_missing(
 
 
 @on_postgresql
+@committed
+def test_allow_missing_files_finishes_the_backup_and_lists_every_missing_file(
+    tmp_path, settings, django_user_model
+):
+    [report, *_] = populate(django_user_model)
+    # Rows only, no files (bulk_create skips the pipeline): far more names than
+    # a pipe holds, as after a lost media disk.
+    Photo.objects.bulk_create(
+        Photo(report=report, image=f"photos/lost/photo-without-its-file-{n:05}.jpg", position=9)
+        for n in range(3000)
+    )
+
+    result = run(
+        BACKUP,
+        "--allow-missing-files",
+        tmp_path / "backups",
+        database=database_url(source_database()),
+        media_root=settings.MEDIA_ROOT,
+    )
+
+    assert result.returncode == 0, result.stderr
+    folder = Path(result.stdout.strip())
+    listed = (folder / "missing-files.txt").read_text().splitlines()
+    assert listed == [f"photos/lost/photo-without-its-file-{n:05}.jpg" for n in range(3000)]
+    assert result.stderr.count("  missing: ") == 20
+    assert "missing_files: 3000" in (folder / "backup.txt").read_text()
+    assert (
+        "missing-files.txt: OK"
+        in subprocess.run(
+            ["sha256sum", "--check", "manifest.sha256"], cwd=folder, capture_output=True, text=True
+        ).stdout
+    )
+
+
+@on_postgresql
 def test_backup_says_so_when_pg_dump_is_missing(tmp_path, settings):
     result = run(
         BACKUP,
