@@ -20,16 +20,17 @@ require_postgresql_url() {
   export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"
 }
 
-# The path of a PostgreSQL client program, from PG_BIN or the PATH.
+# Sets the variable $1 to the path of the PostgreSQL client program $2, from PG_BIN
+# or the PATH (not in a subshell, so that fail() stops the script itself).
 pg_tool() {
   local path
   if [ -n "${PG_BIN:-}" ]; then
-    path="$PG_BIN/$1"
-    [ -x "$path" ] || fail "$1 not found in PG_BIN=$PG_BIN"
+    path="$PG_BIN/$2"
+    [ -x "$path" ] || fail "$2 not found in PG_BIN=$PG_BIN"
   else
-    path=$(command -v "$1") || fail "$1 not found on the PATH; install the PostgreSQL client (apt-get install postgresql-client) or set PG_BIN to its folder"
+    path=$(command -v "$2") || fail "$2 not found on the PATH; install the PostgreSQL client (apt-get install postgresql-client) or set PG_BIN to its folder"
   fi
-  echo "$path"
+  printf -v "$1" '%s' "$path"
 }
 
 require_tools() {
