@@ -51,10 +51,16 @@ media_root() {
   echo "${root%/}"
 }
 
+# Stops unless the database answers; $1, if given, is added when it does not exist.
 check_connection() {
   local out
   out=$("$PSQL" --no-psqlrc --quiet --tuples-only --no-align --dbname="$DATABASE_URL" \
-    --command="SELECT 1" 2>&1) || fail "cannot connect to the database of DATABASE_URL: $out"
+    --command="SELECT 1" 2>&1) || {
+    case "$out" in
+      *"does not exist"*) [ -z "${1:-}" ] || out="$out ($1)" ;;
+    esac
+    fail "cannot connect to the database of DATABASE_URL: $out"
+  }
 }
 
 psql_query() {

@@ -492,6 +492,20 @@ def test_allow_missing_files_finishes_the_backup_and_lists_every_missing_file(
 
 
 @on_postgresql
+@committed
+def test_restore_says_how_to_create_a_target_database_that_does_not_exist(tmp_path, settings):
+    folder = backup(tmp_path, settings)
+    missing = f"{source_database()}_never_created"
+
+    result = run(RESTORE, folder, database=database_url(missing), media_root=tmp_path / "m")
+
+    assert result.returncode == 1
+    assert f'database "{missing}" does not exist' in result.stderr
+    assert "create it first: createdb" in result.stderr
+    assert not (tmp_path / "m").exists()
+
+
+@on_postgresql
 def test_backup_says_so_when_pg_dump_is_missing(tmp_path, settings):
     result = run(
         BACKUP,
