@@ -139,7 +139,8 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and key not in entry and not key.startswith("_"):
-                entry[key] = value if isinstance(value, int | float | str | bool) else str(value)
+                plain = value is None or isinstance(value, int | float | str | bool)
+                entry[key] = value if plain else str(value)
         if record.exc_info and record.exc_info[0] is not None:
             kind, error, tb = record.exc_info
             entry["error"] = {

@@ -153,3 +153,10 @@ def test_a_connection_lost_before_a_bigram_search_is_django_s_operational_error(
         plan_bigram_queries_without_seq_scans(
             mock.Mock(), "SELECT clair_bigrams(x)", (), False, {"connection": lost}
         )
+
+
+def test_an_anonymous_request_logs_user_id_null(client, caplog):
+    caplog.set_level(logging.INFO, logger="clair.request")
+    client.get("/healthz")
+    [line] = request_lines(caplog)
+    assert line["user_id"] is None
