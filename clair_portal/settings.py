@@ -205,7 +205,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "1000"))},
-    }
+    },
+    # Report cards keyed by their content (reports/templatetags/card_tags.py), apart
+    # so that they do not push whole pages out. About 1.5 KB each.
+    "cards": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cards",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CARD_CACHE_MAX_ENTRIES", "10000"))},
+    },
 }
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 

@@ -10,7 +10,10 @@ from .settings import *  # noqa: E402,F403
 # Uploads of a test run go to a throwaway folder, never into data/.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="clair-test-media-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "cards": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cards"},
+}
 # Tests read response.context, which only a rendered page has; tests/test_revision.py
 # turns the page cache on.
 PUBLIC_PAGE_CACHE = False

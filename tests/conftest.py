@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import translation
 
 
@@ -18,9 +18,11 @@ def _media_root(tmp_path, settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached reference data must not outlive the test whose rows it reflects."""
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,66 @@
+"""Report cards are cached by content: a list never shows a card older than its report."""
+
+import pytest
+
+from offices.models import Office
+from reports.models import Photo, Theme
+from tests.factories import make_report, png_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def card_of(client, url, report):
+    html = client.get(url).content.decode()
+    link = html.index(f'href="/{"en/" if url.startswith("/en/") else ""}reports/{report.slug}/"')
+    start = html.rindex("<article", 0, link)
+    return html[start : html.index("</article>", start)]
+
+
+def test_an_edited_report_shows_its_new_card_at_once(client):
+    report = make_report(title="古いタイトル", summary="古い概要")
+    assert "古いタイトル" in card_of(client, "/reports/", report)
+    report.title, report.summary = "新しいタイトル", "新しい概要"
+    report.save()
+    card = card_of(client, "/reports/", report)
+    assert "新しいタイトル" in card
+    assert "新しい概要" in card
+
+
+def test_renamed_office_and_theme_show_in_the_card(client):
+    report = make_report(office="seoul", themes=("sister-cities",))
+    card_of(client, "/reports/", report)
+    Office.objects.filter(code="seoul").update(name_ja="ソウル事務所（改称）")
+    Theme.objects.filter(slug="sister-cities").update(name_ja="姉妹都市（改称）")
+    report.refresh_from_db()
+    from django.core.cache import cache
+
+    cache.clear()  # the reference data is cached for five minutes, by design
+    card = card_of(client, "/reports/", report)
+    assert "ソウル事務所（改称）" in card
+    assert "姉妹都市（改称）" in card
+
+
+def test_a_replaced_photo_shows_in_the_card(client):
+    report = make_report(photos=1)
+    before = card_of(client, "/reports/", report)
+    photo = Photo.objects.get(report=report)
+    photo.image = png_upload("replacement.png", width=90, height=40)
+    photo.save()
+    after = card_of(client, "/reports/", report)
+    assert after != before
+    assert photo.display_url in after
+
+
+def test_the_english_list_gets_the_english_card(client):
+    report = make_report(title="日本語のタイトル")
+    report.title_en = "English title"
+    report.save()
+    assert "日本語のタイトル" in card_of(client, "/reports/", report)
+    assert "English title" in card_of(client, "/en/reports/", report)
+
+
+def test_a_search_shows_the_snippet_not_a_cached_card(client):
+    report = make_report(title="交流の報告", summary="前半。" * 40 + "琥珀の展示。" + "後半。" * 40)
+    card_of(client, "/reports/", report)
+    card = card_of(client, "/reports/?q=琥珀", report)
+    assert "<mark>琥珀</mark>" in card
