@@ -96,7 +96,9 @@ def test_a_database_outage_gets_the_503_page_with_retry_after(url):
     assert response["Retry-After"] == "5"
     assert "ただいまご利用いただけません" in response.content.decode()
     assert "Traceback" not in response.content.decode()
-    assert response["Content-Security-Policy"]
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
 def test_a_database_outage_while_saving_in_the_admin_is_a_503(admin_client_logged_in):
