@@ -45,6 +45,9 @@ MAX_PIXELS = 50_000_000
 # Thumbnail for list cards (up to 9rem, so 400 px covers 2x screens), display
 # size for the gallery and the link target.
 RENDITION_WIDTHS = {"thumb": 400, "display": 1200}
+# WebP's largest side (16,383 px); JPEG's (65,535) is larger. A rendition's width is
+# below it anyway; its height is capped at it (see _fit).
+MAX_RENDITION_HEIGHT = 16_383
 FILE_NAME_LENGTH = 255  # max_length of the Photo file fields
 RENDITION_FORMATS = {"webp": ("WEBP", {"quality": 80, "method": 4}), "jpeg": ("JPEG", {})}
 JPEG_OPTIONS = {"quality": 85, "optimize": True, "progressive": True}
@@ -214,15 +217,28 @@ def process(file) -> Processed:
     del image
     renditions = {}
     for size, width in sorted(RENDITION_WIDTHS.items(), key=lambda item: -item[1]):
-        if flat.width > width:  # each size from the previous, larger one: quicker, as sharp
-            flat = flat.resize(
-                (width, max(1, round(flat.height * width / flat.width))),
-                Image.Resampling.LANCZOS,
-                reducing_gap=3.0,
-            )
+        # Each size from the previous, larger one: quicker, as sharp.
+        flat = _fit(flat, width)
         for key, (pillow_format, options) in RENDITION_FORMATS.items():
             renditions[size, key] = _encode(flat, pillow_format, **options)
     return Processed(original=original, renditions=renditions)
+
+
+def _fit(image: Image.Image, width: int) -> Image.Image:
+    """`image` at most `width` wide and MAX_RENDITION_HEIGHT tall, never enlarged.
+
+    A narrow, very tall image (100 × 20,000 is only 2 megapixels) stays taller than
+    WebP can encode at a rendition's width, so the height is capped as well.
+    """
+    new_width, new_height = image.size
+    if new_width > width:
+        new_width, new_height = width, max(1, round(new_height * width / new_width))
+    if new_height > MAX_RENDITION_HEIGHT:
+        new_width = max(1, round(new_width * MAX_RENDITION_HEIGHT / new_height))
+        new_height = MAX_RENDITION_HEIGHT
+    if (new_width, new_height) == image.size:
+        return image
+    return image.resize((new_width, new_height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _normalise(image: Image.Image) -> Image.Image:

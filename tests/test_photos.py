@@ -271,6 +271,18 @@ def test_a_small_photo_is_never_enlarged(admin_client_logged_in):
     assert photo.webp_srcset == f"{photo.thumb_webp.url} 300w"
 
 
+def test_a_narrow_very_tall_photo_gets_renditions_webp_can_hold(admin_client_logged_in):
+    # Found by tests/test_hostile_admin.py: 100 × 20,000 px (2 megapixels) kept its
+    # height at the rendition widths, past WebP's 16,383 px, and the save was a 500.
+    tall = upload(image_bytes("PNG", size=(100, 20_000)), "tall.png", "image/png")
+    response = add_report_with_photo(admin_client_logged_in, tall)
+    assert response.status_code == 302
+    photo = added_photo()
+    assert (photo.width, photo.height) == (100, 20_000)
+    assert (photo.thumb_width, photo.thumb_height) == (82, 16_383)
+    assert stored(photo, "display_webp").size == (82, 16_383)
+
+
 def test_saving_the_report_again_does_not_reprocess_its_photos(admin_client_logged_in):
     add_report_with_photo(admin_client_logged_in, upload(image_bytes("JPEG")))
     report, photo = Report.objects.get(slug=SLUG), added_photo()
