@@ -1,0 +1,118 @@
+"""Generated hostile text and files in the report form, as a logged-in office editor.
+
+Either the form comes back with its errors, with nothing written, or the report
+is saved valid; never a 5xx, never a half-written report (see tests/hostile.py).
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from offices.models import Office
+from reports import roles
+from reports.models import Event, Participant, Photo, Report, Theme
+from tests import hostile
+from tests.test_admin import ADD_URL, report_form
+from tests.test_permissions import staff
+
+pytestmark = pytest.mark.django_db
+
+TEXT_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "body",
+    "source",
+    "title_en",
+    "summary_en",
+    "external_id",
+)
+EVENT_FIELDS = ("start_date", "end_date", "venue", "city", "country", "format")
+PARTICIPANT_FIELDS = ("name", "country", "municipalities", "people", "qualifier", "position")
+PHOTO_FIELDS = ("caption", "alt_text", "position")
+OTHER_FIELDS = ("status", "fiscal_year", "published_at_0", "published_at_1", "office", "themes")
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(model.objects.count() for model in (Report, Event, Participant, Photo))
+
+
+def media_files() -> set[Path]:
+    root = Path(django_settings.MEDIA_ROOT)
+    return {path for path in root.rglob("*") if path.is_file()}
+
+
+def field_names() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(TEXT_FIELDS + OTHER_FIELDS),
+        st.sampled_from(EVENT_FIELDS).map(lambda name: f"events-0-{name}"),
+        st.sampled_from(PARTICIPANT_FIELDS).map(lambda name: f"participants-0-{name}"),
+        st.sampled_from(PHOTO_FIELDS).map(lambda name: f"photos-0-{name}"),
+    )
+
+
+@st.composite
+def hostile_forms(draw, seoul: Office, paris: Office) -> dict:
+    """The valid draft of a Seoul editor, with some fields made hostile."""
+    data = report_form(
+        office=str(seoul.pk),
+        status="draft",
+        themes=[str(Theme.objects.get(slug="multicultural").pk)],
+        **{"photos-0-image": hostile.png_upload()},
+    )
+    for name in draw(st.lists(field_names(), min_size=1, max_size=6, unique=True)):
+        if name == "office":
+            data[name] = draw(st.sampled_from((str(paris.pk), "0", "-1", "abc", "9" * 30)))
+        else:
+            data[name] = draw(hostile.hostile_text())
+    if draw(st.integers(0, 3)) > 0:
+        data["photos-0-image"] = draw(hostile.hostile_uploads())
+    return data
+
+
+def is_refused_with_errors(response) -> bool:
+    return response.status_code == 200 and 'class="errornote"' in response.text
+
+
+def test_report_form_survives_hostile_text_and_files(client, django_user_model):
+    editor = staff(django_user_model, "seoul-editor", group=roles.OFFICE_EDITORS, offices=["seoul"])
+    client = Client(raise_request_exception=True)
+    client.force_login(editor)
+    seoul, paris = Office.objects.get(code="seoul"), Office.objects.get(code="paris")
+    outcomes = {"refused": 0, "saved": 0}
+
+    @settings(max_examples=hostile.budget("admin"))
+    @given(data=hostile_forms(seoul, paris))
+    def post(data):
+        before, files_before = counts(), media_files()
+        response = client.post(ADD_URL, data)
+        assert response.status_code in (200, 302), response.status_code
+        for marker in hostile.RAW_MARKERS:
+            assert marker not in response.content.decode("utf-8", "replace")
+        if response.status_code == 200:
+            assert is_refused_with_errors(response)
+            assert counts() == before
+            assert media_files() == files_before
+            outcomes["refused"] += 1
+            return
+        report = Report.objects.order_by("-pk").first()
+        report.full_clean()
+        assert report.office == seoul and report.status == Report.Status.DRAFT
+        rows = (report.events.count(), report.participants.count(), report.photos.count())
+        assert counts() == (
+            before[0] + 1,
+            before[1] + rows[0],
+            before[2] + rows[1],
+            before[3] + rows[2],
+        )
+        for photo in report.photos.all():
+            assert photo.width > 0 and Path(photo.image.path).is_file()
+        report.delete()  # keep the next example's starting point the same
+        outcomes["saved"] += 1
+
+    post()
+    print(f"\nhostile admin forms: {outcomes['refused']} refused, {outcomes['saved']} saved")

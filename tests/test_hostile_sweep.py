@@ -1,0 +1,143 @@
+"""Generated hostile query strings on every public URL: never a 5xx, never markup reflected.
+
+`HYPOTHESIS_PROFILE=sweep .venv/bin/pytest tests/test_hostile_sweep.py -s` runs the
+10,000-request sweep of the README; by default (profile "ci") a few hundred.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client, override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports.models import Participant
+from tests import hostile
+from tests.factories import make_report
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "hostile-report"
+
+# Every kind of public page, in Japanese and under /en/ where it has an English version.
+LOCALISED = [
+    "/",
+    "/reports/",
+    "/offices/",
+    "/offices/seoul/",
+    "/themes/",
+    "/themes/multicultural/",
+    f"/reports/{SLUG}/",
+    "/reports/feed/",
+    "/offices/seoul/feed/",
+    "/themes/multicultural/feed/",
+    "/reports/calendar.ics",
+    f"/reports/{SLUG}/calendar.ics",
+    "/reports.json",
+    "/reports.csv",
+    "/accessibility/",
+]
+PUBLIC_URLS = [
+    *LOCALISED,
+    *(f"/en{url}" for url in LOCALISED),
+    "/sitemap.xml",
+    "/sitemap-pages.xml",
+    "/sitemap-offices.xml",
+    "/sitemap-themes.xml",
+    "/sitemap-reports.xml",
+    "/robots.txt",
+    "/healthz",
+    "/readyz",
+]
+# Plain text that nothing renders as markup: a calendar's name may quote the search as typed.
+EXEMPT_FROM_MARKUP_CHECK = ("text/calendar",)
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def check(self, url: str, query: bytes, response) -> None:
+        """Count the request; note a 5xx or reflected markup (raise unless collecting)."""
+        self.requests += 1
+        problem = problem_with(response)
+        if problem is None:
+            return
+        message = f"{url}?{query!r}: {problem}"
+        if not hostile.collecting():
+            raise AssertionError(message)
+        self.failures.append(message)
+
+
+def problem_with(response) -> str | None:
+    if response.status_code >= 500:
+        error = getattr(response, "exc_info", None)
+        return f"{response.status_code} {error[1]!r}" if error else str(response.status_code)
+    if response["Content-Type"].startswith(EXEMPT_FROM_MARKUP_CHECK):
+        return None
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", "replace")
+    for marker in hostile.RAW_MARKERS:
+        if marker in text:
+            return f"{marker!r} reflected unescaped"
+    return None
+
+
+def send(client: Client, url: str, query: bytes):
+    """GET with the raw bytes as the environ's QUERY_STRING (PEP 3333: latin-1 text)."""
+    return client.generic("GET", url, QUERY_STRING=query.decode("latin-1"))
+
+
+@pytest.fixture
+def quiet_logs():
+    """Refused requests (400, 404) are expected by the thousand; server errors still log."""
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    logging.getLogger("django.security").setLevel(logging.CRITICAL)
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+
+
+@pytest.fixture
+def hostile_site():
+    """A public report with events, participants and a photo: every part of a page."""
+    report = make_report(
+        title="悪い入力の報告",
+        office="seoul",
+        themes=("multicultural", "sister-cities"),
+        photos=1,
+        venue="会場",
+        city="ソウル",
+    )
+    report.slug = SLUG
+    report.save()
+    Participant.objects.create(report=report, position=0, name="来場者", people=10)
+    make_report(title="二件目", office="paris", themes=("multicultural",))
+
+
+def test_public_urls_survive_hostile_query_strings(hostile_site, quiet_logs):
+    # The page cache on and off: a cached page must be as safe as a rendered one.
+    client = Client(raise_request_exception=False)
+    tally = Tally()
+    started = time.monotonic()
+
+    @settings(max_examples=hostile.budget("public"))
+    @given(url=st.sampled_from(PUBLIC_URLS), query=hostile.query_strings(), cache=st.booleans())
+    def sweep(url, query, cache):
+        with override_settings(PUBLIC_PAGE_CACHE=cache):
+            tally.check(url, query, send(client, url, query))
+
+    sweep()
+    elapsed = time.monotonic() - started
+    print(
+        f"\nhostile sweep: {tally.requests} requests, {len(tally.failures)} server errors"
+        f" or reflected markup, {elapsed:.0f} s"
+    )
+    assert tally.failures == []
+    assert tally.requests >= hostile.budget("public")
