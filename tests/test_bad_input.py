@@ -92,3 +92,20 @@ def test_control_characters_in_a_search_are_dropped(client):
 def test_unknown_office_and_theme_pages_are_404(client):
     assert client.get("/offices/tokyo/").status_code == 404
     assert client.get("/themes/no-such-theme/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/reports/%00/", "/reports/a%00b/calendar.ics", "/en/reports/%00/", "/reports/a%20b/"]
+)
+def test_a_report_address_that_no_slug_can_have_is_404(client, path):
+    # Found by tests/test_hostile_sweep.py: on PostgreSQL a NUL character in the
+    # slug reached the query, which PostgreSQL refuses: a 500 instead of a 404.
+    assert client.get(path).status_code == 404
+
+
+def test_a_japanese_report_slug_still_resolves(client):
+    report = make_report(title="日本語のスラッグ")
+    report.slug = "日韓交流_2025-秋"
+    report.save()
+    assert client.get(report.get_absolute_url()).status_code == 200
+    assert client.get(f"{report.get_absolute_url()}calendar.ics").status_code == 200
