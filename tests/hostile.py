@@ -196,6 +196,70 @@ def query_strings(draw) -> bytes:
     return query
 
 
+# Paths whose last segment is generated: an unknown slug, office, theme or section.
+PATH_TEMPLATES = (
+    "/reports/{}/",
+    "/reports/{}/calendar.ics",
+    "/en/reports/{}/",
+    "/offices/{}/",
+    "/offices/{}/feed/",
+    "/themes/{}/",
+    "/en/themes/{}/feed/",
+    "/sitemap-{}.xml",
+    "/{}",
+    "/en/{}",
+)
+
+
+@st.composite
+def hostile_paths(draw) -> str:
+    """A path with a generated segment, percent-encoded: the client decodes it to the
+    bytes of PATH_INFO, as a server does, so any byte (NUL, invalid UTF-8) gets there."""
+    text = draw(st.one_of(values, awkward_text))
+    raw = draw(st.one_of(st.just(text.encode("utf-8", "surrogatepass")), st.binary(max_size=12)))
+    return draw(st.sampled_from(PATH_TEMPLATES)).format(percent_encode(raw).decode() or "%00")
+
+
+# Request headers that views or middleware read (conditional GET, language, session,
+# proxy); values as a server passes them (latin-1 text, no CR, LF or NUL).
+HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_ACCEPT_LANGUAGE",
+    "HTTP_COOKIE",
+    "HTTP_REFERER",
+    "HTTP_USER_AGENT",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REQUEST_ID",
+    "HTTP_RANGE",
+)
+HEADER_VALUES = (
+    "*",
+    '"abc"',
+    'W/"x", "y"',
+    "Sun, 06 Nov 1994 08:49:37 GMT",
+    "Sun, 06 Nov 99999 08:49:37 GMT",
+    "-1",
+    "en;q=abc, ja;q=2",
+    "zz-ZZ",
+    "sessionid=nonsense; messages=garbage; csrftoken=x",
+    "bytes=0-1,5-",
+    "https, http",
+)
+
+
+@st.composite
+def headers(draw) -> dict[str, str]:
+    chosen = draw(st.lists(st.sampled_from(HEADERS), max_size=3, unique=True))
+    result = {}
+    for name in chosen:
+        value = draw(st.one_of(st.sampled_from(HEADER_VALUES), values))
+        value = value.encode("utf-8", "surrogatepass").decode("latin-1")
+        result[name] = "".join(ch for ch in value if ch not in "\r\n\x00")
+    return result
+
+
 def hostile_text(max_size: int = 30):
     """Text for form fields: markup, controls, wildcards, long runs, any Unicode."""
     return st.one_of(

@@ -86,9 +86,12 @@ def problem_with(response) -> str | None:
     return None
 
 
-def send(client: Client, url: str, query: bytes):
-    """GET with the raw bytes as the environ's QUERY_STRING (PEP 3333: latin-1 text)."""
-    return client.generic("GET", url, QUERY_STRING=query.decode("latin-1"))
+def send(client: Client, method: str, url: str, query: bytes, headers: dict):
+    """The raw bytes as the environ's QUERY_STRING (PEP 3333: latin-1 text)."""
+    return client.generic(method, url, QUERY_STRING=query.decode("latin-1"), **headers)
+
+
+METHODS = ("GET",) * 17 + ("HEAD", "POST", "OPTIONS")
 
 
 @pytest.fixture
@@ -122,16 +125,23 @@ def hostile_site():
 
 
 def test_public_urls_survive_hostile_query_strings(hostile_site, quiet_logs):
-    # The page cache on and off: a cached page must be as safe as a rendered one.
-    client = Client(raise_request_exception=False)
+    """Mostly GET on the public URLs; some other methods, unknown paths, odd headers."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     tally = Tally()
     started = time.monotonic()
 
     @settings(max_examples=hostile.budget("public"))
-    @given(url=st.sampled_from(PUBLIC_URLS), query=hostile.query_strings(), cache=st.booleans())
-    def sweep(url, query, cache):
+    @given(
+        method=st.sampled_from(METHODS),
+        url=st.one_of(*[st.sampled_from(PUBLIC_URLS)] * 3, hostile.hostile_paths()),  # 3 : 1
+        query=hostile.query_strings(),
+        headers=st.just({}) | hostile.headers(),
+        cache=st.booleans(),  # a page from the page cache must be as safe as a rendered one
+    )
+    def sweep(method, url, query, headers, cache):
         with override_settings(PUBLIC_PAGE_CACHE=cache):
-            tally.check(url, query, send(client, url, query))
+            response = send(client, method, url, query, headers)
+        tally.check(f"{method} {url}", query, response)
 
     sweep()
     elapsed = time.monotonic() - started
