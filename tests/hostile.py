@@ -49,8 +49,8 @@ settings.load_profile(PROFILE)
 
 # Examples per test in each profile: the public sweep sends one request an example.
 BUDGETS = {
-    "ci": {"public": 300, "admin": 30, "import": 60},
-    "sweep": {"public": 10_400, "admin": 300, "import": 500},
+    "ci": {"public": 300, "reflection": 25, "admin": 30, "import": 60},
+    "sweep": {"public": 10_400, "reflection": 200, "admin": 300, "import": 500},
 }
 
 
@@ -112,8 +112,13 @@ awkward_text = st.text(
     max_size=30,
 )
 
-values = st.one_of(
+markers = st.one_of(
     st.sampled_from(MARKERS),
+    st.builds(lambda marker, text: text + marker + text, st.sampled_from(MARKERS), awkward_text),
+)
+values = st.one_of(
+    markers,
+    markers,
     st.sampled_from(SQL_AND_WILDCARDS),
     st.sampled_from(NUMBERS),
     st.sampled_from(DATES),
@@ -124,7 +129,6 @@ values = st.one_of(
     st.builds(
         lambda text, n: text * n, st.sampled_from(("交", "a", "%", "<", " ")), st.just(10_000)
     ),
-    st.builds(lambda marker, text: text + marker + text, st.sampled_from(MARKERS), awkward_text),
 )
 
 
@@ -155,7 +159,8 @@ def encoded(draw, text: str) -> bytes:
 
 @st.composite
 def keys(draw) -> bytes:
-    name = draw(st.one_of(st.sampled_from(PARAMETERS), st.sampled_from(OTHER_KEYS), awkward_text))
+    known = st.sampled_from(PARAMETERS)
+    name = draw(st.one_of(known, known, known, st.sampled_from(OTHER_KEYS), awkward_text))
     form = draw(st.sampled_from(("plain", "plain", "plain", "array", "index", "nested", "encoded")))
     if form == "array":
         name += "[]"
@@ -182,8 +187,23 @@ def pair(draw) -> bytes:
 
 
 @st.composite
+def well_formed_pair(draw) -> bytes:
+    """A known parameter with any value, correctly encoded: what a form would send."""
+    key = draw(st.sampled_from(PARAMETERS)).encode()
+    text = draw(values).encode("utf-8", "surrogatepass")
+    return key + b"=" + percent_encode(text)
+
+
+@st.composite
 def query_strings(draw) -> bytes:
-    """A whole query string: repeated keys, odd separators, sometimes too many fields."""
+    """A whole query string: repeated keys, odd separators, sometimes too many fields.
+
+    One in three is well formed (known parameters, valid encoding, any values), so
+    that values get past the parsing to the filters, messages and links that
+    could reflect them.
+    """
+    if draw(st.integers(0, 2)) == 0:
+        return b"&".join(draw(st.lists(well_formed_pair(), min_size=1, max_size=4)))
     pairs = draw(st.lists(pair(), min_size=1, max_size=8))
     if draw(st.integers(0, 9)) == 0:  # the same key many times (office=…&office=…)
         pairs += [pairs[0]] * draw(st.integers(2, 50))
@@ -354,7 +374,12 @@ def mutated_images(draw) -> bytes:
     return bytes(data)
 
 
+# Sides at the limits: of WebP (16,383), JPEG (65,535), the renditions (400, 1,200).
+EXTREME_SIDES = st.sampled_from((0, 1, 399, 401, 1201, 16_383, 16_384, 20_000, 65_535))
+
 hostile_file_bytes = st.one_of(
+    st.builds(jpeg_claiming, EXTREME_SIDES, EXTREME_SIDES),
+    st.builds(png_claiming, EXTREME_SIDES, EXTREME_SIDES),
     st.sampled_from(NOT_IMAGES),
     st.binary(max_size=2048),
     mutated_images(),

@@ -51,6 +51,17 @@ PUBLIC_URLS = [
     "/healthz",
     "/readyz",
 ]
+# The pages that read parameters: the filters of /reports/, or a page number.
+READING = [
+    "/reports/",
+    "/offices/seoul/",
+    "/themes/multicultural/",
+    "/reports/feed/",
+    "/reports/calendar.ics",
+    "/reports.json",
+    "/reports.csv",
+]
+READING_PARAMETERS = [*READING, *(f"/en{url}" for url in READING)]
 # Plain text that nothing renders as markup: a calendar's name may quote the search as typed.
 EXEMPT_FROM_MARKUP_CHECK = ("text/calendar",)
 
@@ -76,7 +87,7 @@ def problem_with(response) -> str | None:
     if response.status_code >= 500:
         error = getattr(response, "exc_info", None)
         return f"{response.status_code} {error[1]!r}" if error else str(response.status_code)
-    if response["Content-Type"].startswith(EXEMPT_FROM_MARKUP_CHECK):
+    if response.get("Content-Type", "").startswith(EXEMPT_FROM_MARKUP_CHECK):  # none on a 304
         return None
     body = b"".join(response.streaming_content) if response.streaming else response.content
     text = body.decode("utf-8", "replace")
@@ -151,3 +162,25 @@ def test_public_urls_survive_hostile_query_strings(hostile_site, quiet_logs):
     )
     assert tally.failures == []
     assert tally.requests >= hostile.budget("public")
+
+
+def test_no_parameter_reflects_markup_on_any_page_that_reads_it(hostile_site, quiet_logs):
+    """Each example: markup in one parameter (beside valid filters), on every page that
+    reads parameters, so a value shown in a summary, a message or a link is always seen."""
+    client = Client(raise_request_exception=False)
+    tally = Tally()
+    others = st.lists(
+        st.sampled_from(("office=seoul", "theme=multicultural", "fy=2025", "sort=oldest")),
+        max_size=2,
+    ).map(lambda pairs: "".join(f"&{pair}" for pair in pairs).encode())
+
+    @settings(max_examples=hostile.budget("reflection"))
+    @given(name=st.sampled_from(hostile.PARAMETERS), value=hostile.markers, rest=others)
+    def sweep(name, value, rest):
+        query = name.encode() + b"=" + hostile.percent_encode(value.encode("utf-8")) + rest
+        for url in READING_PARAMETERS:
+            tally.check(f"GET {url}", query, send(client, "GET", url, query, {}))
+
+    sweep()
+    print(f"\nhostile reflection sweep: {tally.requests} requests, {len(tally.failures)} failures")
+    assert tally.failures == []
