@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,6 +16,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import reference, roles
 from .exports import staff_csv_response
 from .models import Event, Participant, Photo, Report, Theme
+
+
+def is_id(text: str) -> bool:
+    """A database id as a URL holds it: ASCII digits only (int() takes "٣" and " 3")."""
+    return text.isascii() and text.isdigit()
 
 
 class SuperuserOnlyEditMixin:
@@ -236,11 +242,30 @@ class ReportAdmin(SimpleHistoryAdmin):
                 raise PermissionDenied
         return report
 
+    def get_changelist_instance(self, request):
+        # Django's choice filters (status) pass their parameter to the query
+        # unchecked, and PostgreSQL answers a NUL character with an error, not a
+        # miss. Such a list address is a wrong filter: the admin's answer to those
+        # is the list with ?e=1.
+        if any("\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists()):
+            raise IncorrectLookupParameters
+        return super().get_changelist_instance(request)
+
+    # django-simple-history's views look up the ids of their URL as they come, so
+    # text that is not a number raised ValueError (a 500): it is no report or version.
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not is_id(object_id):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Old versions are for reading: restoring one would skip the inlines and the
         # publishing checks, so an editor copies what they need into the report instead.
         if request.method == "POST":
             raise PermissionDenied
+        if not (is_id(object_id) and is_id(version_id)):
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):

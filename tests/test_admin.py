@@ -159,3 +159,31 @@ def test_staff_cannot_change_offices_but_superuser_can(
     assert Office.objects.get(pk=office.pk).name_ja == "ソウル事務所"
     assert response.status_code in (200, 403)
     assert admin_client_logged_in.get(url).status_code == 200
+
+
+# Found by probing the admin's URLs with hostile parameters (tests/test_hostile_admin.py
+# covers the form): each was a 500, on PostgreSQL or on both databases.
+
+
+def test_a_nul_character_in_a_list_filter_goes_back_to_the_list(admin_client_logged_in):
+    # Django's status filter passed the NUL to the query; PostgreSQL refused it.
+    response = admin_client_logged_in.get("/admin/reports/report/", {"status__exact": "\x00"})
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/reports/report/?e=1"
+
+
+@pytest.mark.parametrize(
+    "suffix", ["abc/history/", "%00/history/", "abc/history/1/", "{pk}/history/abc/"]
+)
+def test_history_of_an_id_that_is_not_a_number_is_404(admin_client_logged_in, suffix):
+    report = make_report(title="履歴のある報告")
+    url = "/admin/reports/report/" + suffix.format(pk=report.pk)
+    assert admin_client_logged_in.get(url).status_code == 404
+
+
+def test_history_of_a_report_still_opens(admin_client_logged_in):
+    report = make_report(title="履歴のある報告")
+    version = report.history.first()
+    base = f"/admin/reports/report/{report.pk}/history/"
+    assert admin_client_logged_in.get(base).status_code == 200
+    assert admin_client_logged_in.get(f"{base}{version.history_id}/").status_code == 200
