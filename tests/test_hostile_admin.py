@@ -16,6 +16,7 @@ from offices.models import Office
 from reports import roles
 from reports.models import Event, Participant, Photo, Report, Theme
 from tests import hostile
+from tests.factories import make_report
 from tests.test_admin import ADD_URL, report_form
 from tests.test_permissions import staff
 
@@ -78,7 +79,7 @@ def is_refused_with_errors(response) -> bool:
     return response.status_code == 200 and 'class="errornote"' in response.text
 
 
-def test_report_form_survives_hostile_text_and_files(client, django_user_model):
+def test_report_form_survives_hostile_text_and_files(django_user_model):
     editor = staff(django_user_model, "seoul-editor", group=roles.OFFICE_EDITORS, offices=["seoul"])
     client = Client(raise_request_exception=True)
     client.force_login(editor)
@@ -116,3 +117,85 @@ def test_report_form_survives_hostile_text_and_files(client, django_user_model):
 
     post()
     print(f"\nhostile admin forms: {outcomes['refused']} refused, {outcomes['saved']} saved")
+
+
+# The admin's list and the views of one report, by URL -----------------------------
+
+# The report list's own parameters (search, filters, date hierarchy, order, page).
+ADMIN_PARAMETERS = (
+    "q",
+    "status__exact",
+    "office__id__exact",
+    "themes__id__exact",
+    "fiscal_year",
+    "first_date__year",
+    "first_date__month",
+    "first_date__day",
+    "o",
+    "p",
+    "e",
+    "all",
+    "_to_field",
+    "_changelist_filters",
+    "_popup",
+)
+ADMIN_PAGES = (
+    "/admin/reports/report/",
+    "/admin/reports/report/add/",
+    "/admin/reports/report/{id}/change/",
+    "/admin/reports/report/{id}/history/",
+    "/admin/reports/report/{id}/history/{id}/",
+    "/admin/reports/report/{id}/preview/",
+    "/admin/reports/report/{id}/delete/",
+    "/admin/autocomplete/",
+    "/admin/offices/office/",
+    "/admin/reports/theme/",
+)
+
+
+@st.composite
+def admin_urls(draw, own_id: int, other_id: int) -> str:
+    """An admin page of the editor's report, another office's, or an id that is none."""
+    ids = st.one_of(
+        st.sampled_from((str(own_id), str(other_id), "0", "-1", "99999999999999999999")),
+        st.binary(min_size=1, max_size=8).map(lambda raw: hostile.percent_encode(raw).decode()),
+    )
+    page = draw(st.sampled_from(ADMIN_PAGES))
+    return page.replace("{id}", draw(ids), 1).replace("{id}", draw(ids))
+
+
+def test_admin_pages_survive_hostile_ids_and_query_strings(django_user_model):
+    editor = staff(django_user_model, "seoul-editor", group=roles.OFFICE_EDITORS, offices=["seoul"])
+    own = make_report(title="ソウルの報告", office="seoul", status=Report.Status.DRAFT)
+    other = make_report(title="パリの報告", office="paris", status=Report.Status.DRAFT)
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    before = counts()
+    errors = []
+
+    @settings(max_examples=hostile.budget("admin_pages"))
+    @given(
+        url=admin_urls(own.pk, other.pk),
+        query=hostile.query_strings(ADMIN_PARAMETERS),
+    )
+    def visit(url, query):
+        response = client.generic("GET", url, QUERY_STRING=query.decode("latin-1"))
+        body = response.content.decode("utf-8", "replace")
+        problem = None
+        if response.status_code >= 500:
+            problem = repr(response.exc_info[1]) if response.exc_info else "5xx"
+        elif any(marker in body for marker in hostile.RAW_MARKERS):
+            problem = "markup reflected"
+        elif other.title in body:
+            problem = "another office's report shown"
+        if problem:
+            errors.append(f"GET {url}?{query!r}: {problem}")
+            assert hostile.collecting(), errors[-1]
+
+    with hostile.quiet_logs():
+        visit()
+    print(
+        f"\nhostile admin pages: {hostile.budget('admin_pages')} requests, {len(errors)} failures"
+    )
+    assert counts() == before  # GET never writes
+    assert errors == []

@@ -4,7 +4,6 @@
 10,000-request sweep of the README; by default (profile "ci") a few hundred.
 """
 
-import logging
 import time
 from dataclasses import dataclass, field
 
@@ -107,15 +106,8 @@ METHODS = ("GET",) * 17 + ("HEAD", "POST", "OPTIONS")
 
 @pytest.fixture
 def quiet_logs():
-    """Refused requests (400, 404) are expected by the thousand; server errors still log."""
-    loggers = [logging.getLogger(name) for name in ("django.request", "django.security")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.ERROR)
-    logging.getLogger("django.security").setLevel(logging.CRITICAL)
-    yield
-    for logger, level in zip(loggers, levels, strict=True):
-        logger.setLevel(level)
+    with hostile.quiet_logs():
+        yield
 
 
 @pytest.fixture
