@@ -23,7 +23,19 @@ def is_id(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-class SuperuserOnlyEditMixin:
+class BlankToFieldMixin:
+    """An empty ?_to_field= means the primary key, as no ?_to_field= does.
+
+    Django's admin skips its check of the parameter when it is empty, then looks
+    the empty name up as a field: FieldDoesNotExist, a 500 on the change and
+    delete pages.
+    """
+
+    def get_object(self, request, object_id, from_field=None):
+        return super().get_object(request, object_id, from_field or None)
+
+
+class SuperuserOnlyEditMixin(BlankToFieldMixin):
     """Reference data: staff may look, only superusers change.
 
     Changes clear this process's cache of reference data; other processes
@@ -176,7 +188,7 @@ class ReportAdminForm(forms.ModelForm):
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(BlankToFieldMixin, SimpleHistoryAdmin):
     """Office editors reach only their offices' reports, by every admin URL;
     publishing and withdrawing are for HQ editors (see reports/roles.py)."""
 
@@ -234,6 +246,7 @@ class ReportAdmin(SimpleHistoryAdmin):
         return roles.reports_for(request.user, queryset)
 
     def get_object(self, request, object_id, from_field=None):
+        from_field = from_field or None  # see BlankToFieldMixin
         report = super().get_object(request, object_id, from_field)
         if report is None and from_field is None:
             # Another office's report: say so plainly instead of "perhaps it was deleted".

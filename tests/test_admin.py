@@ -187,3 +187,19 @@ def test_history_of_a_report_still_opens(admin_client_logged_in):
     base = f"/admin/reports/report/{report.pk}/history/"
     assert admin_client_logged_in.get(base).status_code == 200
     assert admin_client_logged_in.get(f"{base}{version.history_id}/").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["change", "delete"])
+def test_an_empty_to_field_parameter_means_the_primary_key(admin_client_logged_in, page):
+    # Django looked the empty name up as a field: FieldDoesNotExist, a 500.
+    report = make_report(title="空の _to_field")
+    url = f"/admin/reports/report/{report.pk}/{page}/"
+    response = admin_client_logged_in.get(url, {"_to_field": ""})
+    assert response.status_code == 200
+    assert "空の _to_field" in response.text
+
+
+def test_an_empty_to_field_on_an_office_page_means_the_primary_key(admin_client_logged_in):
+    office = Office.objects.get(code="seoul")
+    url = f"/admin/offices/office/{office.pk}/change/"
+    assert admin_client_logged_in.get(url, {"_to_field": ""}).status_code == 200
