@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.forms.models import model_to_dict
 from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -36,6 +37,13 @@ EVENT_FIELDS = ("start_date", "end_date", "venue", "city", "country", "format")
 PARTICIPANT_FIELDS = ("name", "country", "municipalities", "people", "qualifier", "position")
 PHOTO_FIELDS = ("caption", "alt_text", "position")
 OTHER_FIELDS = ("status", "fiscal_year", "published_at_0", "published_at_1", "office", "themes")
+# The inline formsets' bookkeeping, which a tampered form may get wrong or point
+# at rows of another report.
+MANAGEMENT_FIELDS = tuple(
+    f"{prefix}-{name}"
+    for prefix in ("events", "participants", "photos")
+    for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MAX_NUM_FORMS", "0-id", "0-report", "0-DELETE")
+)
 
 
 def counts() -> tuple[int, ...]:
@@ -50,6 +58,7 @@ def media_files() -> set[Path]:
 def field_names() -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(TEXT_FIELDS + OTHER_FIELDS),
+        st.sampled_from(MANAGEMENT_FIELDS),
         st.sampled_from(EVENT_FIELDS).map(lambda name: f"events-0-{name}"),
         st.sampled_from(PARTICIPANT_FIELDS).map(lambda name: f"participants-0-{name}"),
         st.sampled_from(PHOTO_FIELDS).map(lambda name: f"photos-0-{name}"),
@@ -57,7 +66,7 @@ def field_names() -> st.SearchStrategy[str]:
 
 
 @st.composite
-def hostile_forms(draw, seoul: Office, paris: Office) -> dict:
+def hostile_forms(draw, seoul: Office, paris: Office, foreign_ids: tuple[int, ...]) -> dict:
     """The valid draft of a Seoul editor, with some fields made hostile."""
     data = report_form(
         office=str(seoul.pk),
@@ -65,14 +74,32 @@ def hostile_forms(draw, seoul: Office, paris: Office) -> dict:
         themes=[str(Theme.objects.get(slug="multicultural").pk)],
         **{"photos-0-image": hostile.png_upload()},
     )
+    numbers = ("0", "1", "2", "-1", "1001", "9" * 30, "1e3", "") + tuple(map(str, foreign_ids))
     for name in draw(st.lists(field_names(), min_size=1, max_size=6, unique=True)):
         if name == "office":
             data[name] = draw(st.sampled_from((str(paris.pk), "0", "-1", "abc", "9" * 30)))
+        elif name in MANAGEMENT_FIELDS:
+            data[name] = draw(st.sampled_from(numbers) | hostile.hostile_text())
         else:
             data[name] = draw(hostile.hostile_text())
     if draw(st.integers(0, 3)) > 0:
         data["photos-0-image"] = draw(hostile.hostile_uploads())
     return data
+
+
+def snapshot(report: Report) -> tuple:
+    """A report and its rows as stored, to compare before and after."""
+    report = Report.objects.get(pk=report.pk)
+    return (
+        model_to_dict(report, exclude=["themes"]),
+        sorted(report.themes.values_list("pk", flat=True)),
+        [model_to_dict(row) for row in report.events.order_by("pk")],
+        [model_to_dict(row) for row in report.participants.order_by("pk")],
+        [
+            (row.pk, row.image.name, row.caption, row.alt_text)
+            for row in report.photos.order_by("pk")
+        ],
+    )
 
 
 def is_refused_with_errors(response) -> bool:
@@ -84,10 +111,19 @@ def test_report_form_survives_hostile_text_and_files(django_user_model):
     client = Client(raise_request_exception=True)
     client.force_login(editor)
     seoul, paris = Office.objects.get(code="seoul"), Office.objects.get(code="paris")
+    # Another office's report, whose rows a tampered form may name by id.
+    other = make_report(title="パリの報告", office="paris", photos=1, participants=({"name": "x"},))
+    foreign_ids = (
+        other.pk,
+        other.events.get().pk,
+        other.participants.get().pk,
+        other.photos.get().pk,
+    )
+    other_rows = snapshot(other)
     outcomes = {"refused": 0, "saved": 0}
 
     @settings(max_examples=hostile.budget("admin"))
-    @given(data=hostile_forms(seoul, paris))
+    @given(data=hostile_forms(seoul, paris, foreign_ids))
     def post(data):
         before, files_before = counts(), media_files()
         response = client.post(ADD_URL, data)
@@ -115,7 +151,9 @@ def test_report_form_survives_hostile_text_and_files(django_user_model):
         report.delete()  # keep the next example's starting point the same
         outcomes["saved"] += 1
 
-    post()
+    with hostile.quiet_logs():
+        post()
+    assert snapshot(other) == other_rows
     print(f"\nhostile admin forms: {outcomes['refused']} refused, {outcomes['saved']} saved")
 
 
