@@ -155,11 +155,14 @@ def test_import_refuses_malformed_files_clearly_and_writes_nothing(tmp_path):
     outcomes = {"refused": 0, "imported": 0}
 
     @settings(max_examples=hostile.budget("import"))
-    @given(content=files())
-    def attempt(content):
+    @given(content=files(), dry_run=st.booleans())
+    def attempt(content, dry_run):
         path.write_bytes(content)
+        options = ["--dry-run"] if dry_run else []
         try:
-            call_command("import_reports", str(path), stdout=StringIO(), stderr=StringIO())
+            call_command(
+                "import_reports", str(path), *options, stdout=StringIO(), stderr=StringIO()
+            )
         except CommandError as exc:
             heading, *errors = str(exc).split("\n")
             assert re.fullmatch(
@@ -169,6 +172,11 @@ def test_import_refuses_malformed_files_clearly_and_writes_nothing(tmp_path):
             assert counts() == (0, 0, 0, 0)
             assert media_files() == []
             outcomes["refused"] += 1
+            return
+        if dry_run:  # a valid file, checked: still nothing written
+            assert counts() == (0, 0, 0, 0)
+            assert media_files() == []
+            outcomes["imported"] += 1
             return
         # The mutation left a valid file: both lines are in, valid and whole.
         reports = list(Report.objects.order_by("pk"))
