@@ -68,8 +68,13 @@ def budget(test: str) -> int:
 
 @contextlib.contextmanager
 def quiet_logs():
-    """Refused requests (400, 403, 404) come by the thousand; server errors still log."""
-    levels = {"django.request": logging.ERROR, "django.security": logging.CRITICAL}
+    """Refused requests (400, 403, 404) come by the thousand; server errors still log
+    (clair.request: the access log line of every request)."""
+    levels = {
+        "django.request": logging.ERROR,
+        "django.security": logging.CRITICAL,
+        "clair.request": logging.ERROR,
+    }
     saved = {name: logging.getLogger(name).level for name in levels}
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
