@@ -9,6 +9,7 @@ from offices.sitemaps import OfficeSitemap
 from reports.sitemaps import ReportSitemap, StaticPagesSitemap, ThemeSitemap
 from reports.views import HomeView
 
+from .forms import AdminLoginForm
 from .views import AccessibilityStatementView, RobotsTxtView, healthz, readyz
 
 # A database outage gets the 503 page with Retry-After, any other error the 500 page.
@@ -17,6 +18,7 @@ handler500 = "clair_portal.observability.server_error"
 admin.site.site_header = "CLAIR 活動報告ポータル 管理"
 admin.site.site_title = "CLAIR 活動報告ポータル 管理"
 admin.site.index_title = "活動報告の入力と公開"
+admin.site.login_form = AdminLoginForm
 
 sitemaps = {
     "pages": StaticPagesSitemap,

@@ -119,3 +119,22 @@ def test_staff_sessions_end_with_the_browser(client, staff_user):
     response = attempt(client, "correct-horse-77")
     cookie = response.cookies["sessionid"]
     assert cookie["max-age"] == "" and cookie["expires"] == ""
+
+
+@override_settings(AXES_ENABLED=True)
+def test_a_username_longer_than_any_is_refused_before_authenticating(client, staff_user):
+    # Found by probing the login with hostile input: Django never checked the
+    # username's length, and django-axes recorded the failed login in a
+    # 255-character column, a 500 on PostgreSQL.
+    from axes.models import AccessAttempt
+
+    response = client.post(LOGIN, {"username": "a" * 10_000, "password": "wrong"})
+    assert response.status_code == 200
+    assert "150 文字以下" in response.text
+    assert not AccessAttempt.objects.exists()
+
+
+@override_settings(AXES_ENABLED=True)
+def test_a_staff_user_still_logs_in_with_the_checked_form(client, staff_user):
+    response = attempt(client, "correct-horse-77")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
