@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.forms.models import model_to_dict
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -236,4 +236,40 @@ def test_admin_pages_survive_hostile_ids_and_query_strings(django_user_model):
         f"\nhostile admin pages: {hostile.budget('admin_pages')} requests, {len(errors)} failures"
     )
     assert counts() == before  # GET never writes
+    assert errors == []
+
+
+# The login, with the throttling on as in production ---------------------------------
+
+
+def test_admin_login_survives_hostile_credentials(django_user_model):
+    staff(django_user_model, "tanaka", group=roles.OFFICE_EDITORS, offices=["seoul"])
+    client = Client(raise_request_exception=False)
+    errors = []
+    credentials = st.fixed_dictionaries(
+        {
+            "username": st.sampled_from(("tanaka", "")) | hostile.hostile_text(),
+            "password": st.just("wrong") | hostile.hostile_text(),
+        },
+        optional={
+            "next": st.sampled_from(("/admin/", "//evil.example/", "javascript:x"))
+            | hostile.hostile_text(),
+        },
+    )
+
+    @settings(max_examples=hostile.budget("login"))
+    @given(data=credentials)
+    def log_in(data):
+        response = client.post("/admin/login/", data)
+        body = response.content.decode("utf-8", "replace")
+        if response.status_code >= 500:
+            errors.append(f"{data!r}: {response.exc_info[1]!r}")
+        elif response.status_code == 302:  # never logged in with a wrong password
+            errors.append(f"{data!r}: redirected to {response['Location']}")
+        elif any(marker in body for marker in hostile.RAW_MARKERS):
+            errors.append(f"{data!r}: markup reflected")
+        assert hostile.collecting() or not errors, errors[-1:]
+
+    with override_settings(AXES_ENABLED=True), hostile.quiet_logs():
+        log_in()
     assert errors == []
