@@ -81,7 +81,7 @@ def quiet_logs():
         "django.request": logging.ERROR,
         "django.security": logging.CRITICAL,
         "clair.request": logging.ERROR,
-        "axes": logging.WARNING,  # a line per failed login
+        "axes": logging.ERROR,  # a line or two per failed login
     }
     saved = {name: logging.getLogger(name).level for name in levels}
     for name, level in levels.items():
