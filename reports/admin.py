@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,19 +25,36 @@ def is_id(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-class BlankToFieldMixin:
-    """An empty ?_to_field= means the primary key, as no ?_to_field= does.
+class TamperedRequestMixin:
+    """Answers two requests no admin page sends, that Django's admin took for a 500.
 
-    Django's admin skips its check of the parameter when it is empty, then looks
-    the empty name up as a field: FieldDoesNotExist, a 500 on the change and
-    delete pages.
+    - An empty ?_to_field= means the primary key, as no ?_to_field= does: Django
+      skips its check of the parameter when it is empty, then looks the empty
+      name up as a field (FieldDoesNotExist on the change and delete pages).
+    - An action on rows that are not ids (_selected_action=abc) selects nothing:
+      Django filters pk__in with them as they come (ValueError in every action).
     """
 
     def get_object(self, request, object_id, from_field=None):
         return super().get_object(request, object_id, from_field or None)
 
+    def response_action(self, request, queryset, *args, **kwargs):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(is_id(value) for value in selected):
+            # Django's own message for an action without a selection.
+            self.message_user(
+                request,
+                gettext(
+                    "Items must be selected in order to perform actions on them. No items "
+                    "have been changed."
+                ),
+                messages.WARNING,
+            )
+            return None  # back to the list, as Django does then
+        return super().response_action(request, queryset, *args, **kwargs)
 
-class SuperuserOnlyEditMixin(BlankToFieldMixin):
+
+class SuperuserOnlyEditMixin(TamperedRequestMixin):
     """Reference data: staff may look, only superusers change.
 
     Changes clear this process's cache of reference data; other processes
@@ -188,7 +207,7 @@ class ReportAdminForm(forms.ModelForm):
 
 
 @admin.register(Report)
-class ReportAdmin(BlankToFieldMixin, SimpleHistoryAdmin):
+class ReportAdmin(TamperedRequestMixin, SimpleHistoryAdmin):
     """Office editors reach only their offices' reports, by every admin URL;
     publishing and withdrawing are for HQ editors (see reports/roles.py)."""
 
@@ -246,7 +265,7 @@ class ReportAdmin(BlankToFieldMixin, SimpleHistoryAdmin):
         return roles.reports_for(request.user, queryset)
 
     def get_object(self, request, object_id, from_field=None):
-        from_field = from_field or None  # see BlankToFieldMixin
+        from_field = from_field or None  # see TamperedRequestMixin
         report = super().get_object(request, object_id, from_field)
         if report is None and from_field is None:
             # Another office's report: say so plainly instead of "perhaps it was deleted".

@@ -203,3 +203,17 @@ def test_an_empty_to_field_on_an_office_page_means_the_primary_key(admin_client_
     office = Office.objects.get(code="seoul")
     url = f"/admin/offices/office/{office.pk}/change/"
     assert admin_client_logged_in.get(url, {"_to_field": ""}).status_code == 200
+
+
+@pytest.mark.parametrize("action", ["delete_selected", "download_csv", "publish"])
+def test_an_action_on_rows_that_are_not_ids_selects_nothing(admin_client_logged_in, action):
+    # Django filtered pk__in with "abc" as it came: ValueError, a 500, in every action.
+    report = make_report(title="選ばれない報告", status=Report.Status.DRAFT)
+    response = admin_client_logged_in.post(
+        "/admin/reports/report/",
+        {"action": action, "_selected_action": [str(report.pk), "abc"], "post": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "操作を実行するには、対象を選択する必要があります" in response.text
+    assert Report.objects.get().status == Report.Status.DRAFT
