@@ -19,10 +19,13 @@ from . import reference, roles
 from .exports import staff_csv_response
 from .models import Event, Participant, Photo, Report, Theme
 
+MAX_ID = 2**63 - 1  # the largest id a (big) integer column holds
+
 
 def is_id(text: str) -> bool:
-    """A database id as a URL holds it: ASCII digits only (int() takes "٣" and " 3")."""
-    return text.isascii() and text.isdigit()
+    """A database id as a URL or form holds it: ASCII digits only (int() takes "٣"
+    and " 3"), and no larger than a column holds (SQLite raises OverflowError)."""
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
 
 
 class TamperedRequestMixin:
