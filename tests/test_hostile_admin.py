@@ -239,6 +239,47 @@ def test_admin_pages_survive_hostile_ids_and_query_strings(django_user_model):
     assert errors == []
 
 
+def test_admin_actions_survive_tampered_selections(django_user_model):
+    editor = staff(django_user_model, "seoul-editor", group=roles.OFFICE_EDITORS, offices=["seoul"])
+    own = make_report(title="ソウルの報告", office="seoul", status=Report.Status.DRAFT)
+    other = make_report(title="パリの報告", office="paris", status=Report.Status.DRAFT)
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    before, other_rows = counts(), snapshot(other)
+    # publish and withdraw are HQ's: offered to an office editor by no form.
+    actions = ("delete_selected", "download_csv", "submit_for_review", "publish", "withdraw", "")
+    selected = st.sampled_from((str(own.pk), str(other.pk), "0", "-1", "9" * 30)) | st.text(
+        max_size=10
+    )
+    errors = []
+
+    @settings(max_examples=hostile.budget("admin_pages") // 2)
+    @given(
+        action=st.sampled_from(actions),
+        ids=st.lists(selected, min_size=1, max_size=3),
+        extra=st.just({})
+        | st.dictionaries(
+            st.sampled_from(("select_across", "index", "post")),
+            st.sampled_from(("0", "1", "yes", "abc", "")),
+        ),
+    )
+    def act(action, ids, extra):
+        data = {"action": action, "_selected_action": ids, **extra}
+        response = client.post("/admin/reports/report/", data)
+        if response.status_code >= 500:
+            errors.append(f"{data!r}: {response.exc_info[1]!r}")
+        assert hostile.collecting() or not errors, errors[-1:]
+        # Nothing an office editor may not do: the other office's report stays,
+        # and an own draft may only go to review (or be deleted).
+        assert snapshot(other) == other_rows
+        assert not Report.objects.filter(status=Report.Status.PUBLISHED).exists()
+
+    with hostile.quiet_logs():
+        act()
+    assert errors == []
+    assert counts()[0] <= before[0]
+
+
 # The login, with the throttling on as in production ---------------------------------
 
 
