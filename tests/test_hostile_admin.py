@@ -276,6 +276,9 @@ def test_admin_actions_survive_tampered_selections(django_user_model):
 
     with hostile.quiet_logs():
         act()
+    print(
+        f"\nhostile admin actions: {hostile.budget('admin_pages') // 2} posts, {len(errors)} failures"
+    )
     assert errors == []
     assert counts()[0] <= before[0]
 
@@ -313,4 +316,5 @@ def test_admin_login_survives_hostile_credentials(django_user_model):
 
     with override_settings(AXES_ENABLED=True), hostile.quiet_logs():
         log_in()
+    print(f"\nhostile admin logins: {hostile.budget('login')} posts, {len(errors)} failures")
     assert errors == []
