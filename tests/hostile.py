@@ -64,6 +64,7 @@ BUDGETS = {
         "reflection": 200,
         "admin": 300,
         "admin_pages": 1000,
+        "login": 500,
         "import": 500,
     },
 }
