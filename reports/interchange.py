@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -184,7 +185,7 @@ def parse_json(line: RawLine) -> tuple[object, str | None]:
             line.text, object_pairs_hook=_unique_keys, parse_constant=_no_constant
         ), None
     except _DuplicateKey as exc:
-        return None, f"field '{exc.args[0]}' appears twice"
+        return None, f"field {show(exc.args[0])} appears twice"
     except json.JSONDecodeError as exc:
         message = f"invalid JSON: {exc.msg} (column {exc.colno})"
         if line.last:
@@ -196,11 +197,23 @@ def parse_json(line: RawLine) -> tuple[object, str | None]:
         return None, f"invalid JSON: {exc}"
 
 
+def one_line(text: str) -> str:
+    """Text for a message line: control, format and line-breaking characters escaped.
+
+    Each error is one line of the command's message; a value or a key with a line
+    break in it would otherwise spread over several, or pass for another error.
+    """
+    return "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" else ch
+        for ch in text
+    )
+
+
 def show(value, limit: int = 60) -> str:
-    """A value for a message: strings in quotes, anything else as JSON, shortened."""
+    """A value for a message: strings in quotes, anything else as JSON, shortened, on one line."""
     if isinstance(value, str):
-        return f"'{value}'" if len(value) <= limit else f"'{value[:limit]}...'"
-    text = json.dumps(value, ensure_ascii=False)
+        return f"'{one_line(value)}'" if len(value) <= limit else f"'{one_line(value[:limit])}...'"
+    text = one_line(json.dumps(value, ensure_ascii=False))
     return text if len(text) <= limit else text[:limit] + "..."
 
 
@@ -234,7 +247,7 @@ class _Checker:
         prefix = f"{name}." if name else ""
         for key in obj:
             if key not in allowed:
-                self.error(f"unknown field '{prefix}{key}' (allowed: {', '.join(allowed)})")
+                self.error(f"unknown field {show(prefix + key)} (allowed: {', '.join(allowed)})")
         for key in required:
             if key not in obj or obj[key] is None:
                 self.error(f"{prefix}{key} is required")

@@ -725,3 +725,14 @@ def test_a_published_back_number_without_alt_text_is_still_imported(tmp_path):
     )
     assert "1 created" in import_file(path)
     assert Report.objects.get(external_id="old").is_public
+
+
+def test_a_line_break_in_a_key_or_value_stays_on_its_error_line(tmp_path):
+    # Found by tests/test_hostile_import.py: an unknown key "\n" spread its error over
+    # two lines of the message, and could have passed for another line's error.
+    text = json.dumps({**line("a"), "x\nline 9: fake": 1, "office": "to\nkyo"})
+    path = write_jsonl(tmp_path / "r.jsonl", line("ok-1"), text)
+    heading, *errors = import_errors(path).split("\n")
+    assert heading.endswith("2 errors, nothing was imported:")
+    assert errors[0].startswith("line 2: unknown field 'x\\u000aline 9: fake' (allowed:")
+    assert errors[1].startswith("line 2: office 'to\\u000akyo' is not one of:")
