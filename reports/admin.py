@@ -284,7 +284,13 @@ class ReportAdmin(TamperedRequestMixin, SimpleHistoryAdmin):
         # is the list with ?e=1.
         if any("\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists()):
             raise IncorrectLookupParameters
-        return super().get_changelist_instance(request)
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as exc:
+            # The date hierarchy makes dates of ?first_date__year= (and __month,
+            # __day) and the day after the range, catching only ValueError: a year
+            # of -59181109403674, or December 9999 (its end is in year 10000).
+            raise IncorrectLookupParameters(exc) from exc
 
     # django-simple-history's views look up the ids of their URL as they come, so
     # text that is not a number raised ValueError (a 500): it is no report or version.
