@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
@@ -408,3 +410,17 @@ class ReportAdmin(TamperedRequestMixin, SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         # Events and participants are saved now; the derived columns follow them.
         form.instance.refresh_derived_fields(save=True)
+
+
+# Django's own user and group admins get the same guard against tampered requests.
+class UserAdmin(TamperedRequestMixin, auth_admin.UserAdmin):
+    pass
+
+
+class GroupAdmin(TamperedRequestMixin, auth_admin.GroupAdmin):
+    pass
+
+
+for model, model_admin in ((User, UserAdmin), (Group, GroupAdmin)):
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -241,3 +241,25 @@ def test_a_date_hierarchy_year_still_filters(admin_client_logged_in):
     make_report(title="2025年の報告", events=(("2025-12-18", "2025-12-19"),))
     response = admin_client_logged_in.get("/admin/reports/report/", {"first_date__year": "2025"})
     assert [r.title for r in response.context["cl"].result_list] == ["2025年の報告"]
+
+
+@pytest.mark.parametrize("model", ["user", "group"])
+@pytest.mark.parametrize("page", ["change", "delete"])
+def test_an_empty_to_field_on_a_user_or_group_page_means_the_primary_key(
+    admin_client_logged_in, django_user_model, model, page
+):
+    from django.contrib.auth.models import Group
+
+    pk = (django_user_model.objects.get() if model == "user" else Group.objects.first()).pk
+    url = f"/admin/auth/{model}/{pk}/{page}/"
+    assert admin_client_logged_in.get(url, {"_to_field": ""}).status_code == 200
+
+
+def test_a_user_action_on_rows_that_are_not_ids_selects_nothing(admin_client_logged_in):
+    response = admin_client_logged_in.post(
+        "/admin/auth/user/",
+        {"action": "delete_selected", "_selected_action": ["abc"], "post": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "操作を実行するには、対象を選択する必要があります" in response.text
