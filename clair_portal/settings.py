@@ -222,7 +222,10 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 # One JSON object per line on standard error (clair_portal/observability.py): a line
 # per request with its id, status and duration, errors with their context.
-# LOG_FORMAT=text gives plain lines for reading in a terminal.
+# LOG_FORMAT=text gives plain lines for reading in a terminal (the default with DEBUG).
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -235,7 +238,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "text" if os.environ.get("LOG_FORMAT") == "text" else "json",
+            "formatter": LOG_FORMAT,
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
