@@ -31,17 +31,34 @@ def is_id(text: str) -> bool:
 
 
 class TamperedRequestMixin:
-    """Answers two requests no admin page sends, that Django's admin took for a 500.
+    """Answers requests no admin page sends, that Django's admin took for a 500.
 
     - An empty ?_to_field= means the primary key, as no ?_to_field= does: Django
       skips its check of the parameter when it is empty, then looks the empty
       name up as a field (FieldDoesNotExist on the change and delete pages).
     - An action on rows that are not ids (_selected_action=abc) selects nothing:
       Django filters pk__in with them as they come (ValueError in every action).
+    - A list address with a NUL character, or a date hierarchy past the calendar,
+      is a wrong filter: the list with ?e=1, as Django answers other wrong filters.
     """
 
     def get_object(self, request, object_id, from_field=None):
         return super().get_object(request, object_id, from_field or None)
+
+    def get_changelist_instance(self, request):
+        # Django's choice filters (status) pass their parameter to the query
+        # unchecked, and PostgreSQL answers a NUL character with an error, not a
+        # miss. Such a list address is a wrong filter: the admin's answer to those
+        # is the list with ?e=1.
+        if any("\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists()):
+            raise IncorrectLookupParameters
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as exc:
+            # The date hierarchy makes dates of ?first_date__year= (and __month,
+            # __day) and the day after the range, catching only ValueError: a year
+            # of -59181109403674, or December 9999 (its end is in year 10000).
+            raise IncorrectLookupParameters(exc) from exc
 
     def response_action(self, request, queryset, *args, **kwargs):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
@@ -278,21 +295,6 @@ class ReportAdmin(TamperedRequestMixin, SimpleHistoryAdmin):
             if other is not None:
                 raise PermissionDenied
         return report
-
-    def get_changelist_instance(self, request):
-        # Django's choice filters (status) pass their parameter to the query
-        # unchecked, and PostgreSQL answers a NUL character with an error, not a
-        # miss. Such a list address is a wrong filter: the admin's answer to those
-        # is the list with ?e=1.
-        if any("\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists()):
-            raise IncorrectLookupParameters
-        try:
-            return super().get_changelist_instance(request)
-        except OverflowError as exc:
-            # The date hierarchy makes dates of ?first_date__year= (and __month,
-            # __day) and the day after the range, catching only ValueError: a year
-            # of -59181109403674, or December 9999 (its end is in year 10000).
-            raise IncorrectLookupParameters(exc) from exc
 
     # django-simple-history's views look up the ids of their URL as they come, so
     # text that is not a number raised ValueError (a 500): it is no report or version.

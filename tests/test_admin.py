@@ -173,6 +173,18 @@ def test_a_nul_character_in_a_list_filter_goes_back_to_the_list(admin_client_log
 
 
 @pytest.mark.parametrize(
+    "changelist, name",
+    [("auth/user", "is_staff__exact"), ("offices/office", "q"), ("reports/theme", "q")],
+)
+def test_a_nul_character_in_any_admin_list_goes_back_to_the_list(
+    admin_client_logged_in, changelist, name
+):
+    response = admin_client_logged_in.get(f"/admin/{changelist}/", {name: "\x00"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/{changelist}/?e=1"
+
+
+@pytest.mark.parametrize(
     "suffix", ["abc/history/", "%00/history/", "abc/history/1/", "{pk}/history/abc/"]
 )
 def test_history_of_an_id_that_is_not_a_number_is_404(admin_client_logged_in, suffix):
