@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count, QuerySet
+from django.db.models import CharField, Count, IntegerField, QuerySet, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,6 +11,7 @@ from .models import Report
 from .text import split_terms
 
 MAX_QUERY_LENGTH = 200
+UNSEARCHED = -1  # the rank of the counts' row of reports selected without the words
 
 
 def office_choices():
@@ -115,9 +116,12 @@ class ReportFilter(django_filters.FilterSet):
         return split_terms(self.cleaned.get("q") or "")
 
     def filter_queryset(self, queryset, exclude: tuple[str, ...] = ()):
-        for name, value in self.cleaned.items():
+        # The search last: a search page's walk reads what it was applied to
+        # (ReportQuerySet.with_match_counts).
+        names = sorted(self.cleaned, key=lambda name: name == "q")
+        for name in names:
             if name not in exclude:
-                queryset = self.filters[name].filter(queryset, value)
+                queryset = self.filters[name].filter(queryset, self.cleaned[name])
         return self.order(queryset) if not exclude else queryset.order_by()
 
     def order(self, queryset):
@@ -184,15 +188,42 @@ class ReportFilter(django_filters.FilterSet):
         """
         selected_offices = set(self.cleaned.get("office") or [])
         selected_fy = self.cleaned.get("fy")
-        grid = list(
-            self.filter_queryset(self.queryset, exclude=("office", "fy"))
-            .values_list("office__code", "fiscal_year")
-            .annotate(n=Count("pk"))
-        )
+        grid = self.filter_queryset(self.queryset, exclude=("office", "fy"))
+        if self.search_terms:
+            # A search also needs, for its page's walk (ReportQuerySet.list_page),
+            # how many matches have every word in the title (rank 0), and how
+            # many reports the filters select without the words (rank -1): in
+            # the same query, a second branch of it.
+            unsearched = (
+                self.filter_queryset(self.queryset, exclude=("q",))
+                .annotate(
+                    no_office=Value(None, output_field=CharField()),
+                    no_year=Value(None, output_field=IntegerField()),
+                    unsearched=Value(UNSEARCHED),
+                )
+                .values_list("no_office", "no_year", "unsearched")
+                .annotate(n=Count("pk"))
+            )
+            grid = (
+                grid.values_list("office__code", "fiscal_year", "search_rank")
+                .annotate(n=Count("pk"))
+                .union(unsearched, all=True)
+                .order_by()  # a union takes the model's ordering again
+            )
+        else:
+            grid = (
+                (code, year, None, n)
+                for code, year, n in grid.values_list("office__code", "fiscal_year").annotate(
+                    n=Count("pk")
+                )
+            )
         office_counts: dict[str, int] = {}
         fy_counts: dict[int, int] = {}
-        total = 0
-        for code, year, n in grid:
+        total = in_title = population = 0
+        for code, year, rank, n in grid:
+            if rank == UNSEARCHED:
+                population = n
+                continue
             in_offices = not selected_offices or code in selected_offices
             in_year = selected_fy is None or year == selected_fy
             if in_year:
@@ -201,13 +232,31 @@ class ReportFilter(django_filters.FilterSet):
                 fy_counts[year] = fy_counts.get(year, 0) + n
             if in_offices and in_year:
                 total += n
+                if rank == 0:
+                    in_title += n
         through = Report.themes.through.objects.filter(
             report__in=self.filter_queryset(self.queryset, exclude=("theme",)).values("pk")
         )
         theme_counts = dict(
             through.order_by().values_list("theme__slug").annotate(n=Count("report_id"))
         )
-        return {"office": office_counts, "theme": theme_counts, "fy": fy_counts, "total": total}
+        return {
+            "office": office_counts,
+            "theme": theme_counts,
+            "fy": fy_counts,
+            "total": total,
+            "in_title": in_title,
+            "unsearched": population or total,
+        }
+
+    def with_match_counts(self, queryset):
+        """The list's queryset with what a search page needs to walk (see list_page)."""
+        if not self.search_terms:
+            return queryset
+        counts = self.counts()
+        return queryset.with_match_counts(
+            total=counts["total"], in_title=counts["in_title"], population=counts["unsearched"]
+        )
 
     def facets(self) -> dict[str, list[dict]]:
         """Options of each facet with the number of reports each would give."""

@@ -131,6 +131,9 @@ class ReportListView(ForgivingPaginationMixin, FilterView):
     def result_count(self, queryset) -> int:
         return self.filterset.counts()["total"]
 
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(self.filterset.with_match_counts(queryset), page_size)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset

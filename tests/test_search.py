@@ -102,3 +102,111 @@ def test_search_index_is_used_on_postgresql(db):
         plan = Report.objects.search("交流").order_by().explain()
         cursor.execute("RESET enable_seqscan")
     assert "report_search_bigram_idx" in plan
+
+
+# Search pages of common words: read by walking the list's order ---------------
+
+
+def make_dated(title: str, day: str, body: str = "本文です。"):
+    return make_report(title=title, body=body, events=((day, day),))
+
+
+def walked(queries) -> bool:
+    return any("WITH walk" in query["sql"] for query in queries)
+
+
+def expected_relevance_order(reports, word):
+    """Title matches first, then the other matches, each newest event first."""
+    matches = [r for r in reports if word in r.title or word in r.body]
+    return [
+        r.title
+        for r in sorted(
+            matches,
+            key=lambda r: (word not in r.title, -r.first_date.toordinal(), -r.pk),
+        )
+    ]
+
+
+@pytest.fixture
+def common_word_reports(db):
+    """45 reports: 15 with 交流 in the title, 25 in the body only, 5 without."""
+    reports = []
+    for n in range(45):
+        day = f"20{10 + n % 15:02d}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        if n % 9 == 0:
+            reports.append(make_dated(f"観光 {n}", day))
+        elif n % 3 == 0:
+            reports.append(make_dated(f"交流 {n}", day))
+        else:
+            reports.append(make_dated(f"報告 {n}", day, body=f"姉妹都市との交流 {n}"))
+    for report in reports:
+        report.refresh_from_db()
+    return reports
+
+
+def test_a_common_word_search_page_is_read_by_walking_the_list(client, common_word_reports):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(LIST, {"q": "交流"})
+    assert walked(ctx.captured_queries)
+    assert titles_in_order(response) == expected_relevance_order(common_word_reports, "交流")[:20]
+
+
+@pytest.mark.parametrize("page", [1, 2])
+def test_walked_pages_cross_from_title_matches_to_body_matches_in_order(
+    client, common_word_reports, page
+):
+    expected = expected_relevance_order(common_word_reports, "交流")
+    response = client.get(LIST, {"q": "交流", "page": page})
+    assert titles_in_order(response) == expected[(page - 1) * 20 : page * 20]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_walked_search_sorted_by_date_keeps_that_order(client, common_word_reports, sort):
+    matches = [r for r in common_word_reports if "交流" in r.title or "交流" in r.body]
+    matches.sort(key=lambda r: (r.first_date, r.published_at, r.pk), reverse=sort == "newest")
+    for page in (1, 2):
+        response = client.get(LIST, {"q": "交流", "sort": sort, "page": page})
+        assert titles_in_order(response) == [r.title for r in matches][(page - 1) * 20 : page * 20]
+
+
+def test_a_walked_search_keeps_the_other_filters(client, common_word_reports):
+    make_report(title="交流 パリ", office="paris")
+    response = client.get(LIST, {"q": "交流", "office": "paris"})
+    assert titles_in_order(response) == ["交流 パリ"]
+
+
+def test_a_search_whose_page_lies_beyond_the_walk_budget_ranks_every_match(
+    client, common_word_reports, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import models
+
+    monkeypatch.setattr(models, "WALK_BUDGET", 10)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(LIST, {"q": "交流", "page": 2})
+    assert not walked(ctx.captured_queries)
+    assert titles_in_order(response) == expected_relevance_order(common_word_reports, "交流")[20:40]
+
+
+def test_a_walk_that_finds_too_few_matches_falls_back_to_ranking(client, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import models
+
+    # The matches are the oldest reports: the newest ones, walked first, hold
+    # none, and there are more of them than the walk reads.
+    for n in range(100):
+        make_dated(f"古い交流 {n:03d}", f"2001-{1 + n // 28:02d}-{1 + n % 28:02d}")
+    for n in range(200):
+        make_dated(f"新しい報告 {n}", f"2024-{1 + n // 28:02d}-{1 + n % 28:02d}")
+    monkeypatch.setattr(models, "WALK_MIN_WINDOW", 5)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(LIST, {"q": "交流"})
+    assert walked(ctx.captured_queries)
+    assert titles_in_order(response) == [f"古い交流 {n:03d}" for n in range(99, 79, -1)]
