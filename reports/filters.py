@@ -237,9 +237,14 @@ class ReportFilter(django_filters.FilterSet):
         through = Report.themes.through.objects.filter(
             report__in=self.filter_queryset(self.queryset, exclude=("theme",)).values("pk")
         )
-        theme_counts = dict(
-            through.order_by().values_list("theme__slug").annotate(n=Count("report_id"))
-        )
+        # By id, named from the cached themes: joining the themes to name them
+        # costs a quarter of the query (a hash join of every counted row).
+        slugs = {theme.pk: theme.slug for theme in reference.themes()}
+        theme_counts = {
+            slugs[theme_id]: n
+            for theme_id, n in through.order_by().values_list("theme_id").annotate(n=Count("pk"))
+            if theme_id in slugs
+        }
         return {
             "office": office_counts,
             "theme": theme_counts,
