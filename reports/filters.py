@@ -177,7 +177,12 @@ class ReportFilter(django_filters.FilterSet):
         Counting is what costs at scale, so it is done once after each change of the
         public content (see reports/revision.py), not on every request.
         """
-        return revision.cached(self.request, "report-counts", self.selection_key(), self._counts)
+        # Read once per request: the count, the facets and the search walk all ask.
+        if not hasattr(self, "_cached_counts"):
+            self._cached_counts = revision.cached(
+                self.request, "report-counts", self.selection_key(), self._counts
+            )
+        return self._cached_counts
 
     def _counts(self) -> dict:
         """Two queries, whatever the data: offices by fiscal year, then themes.
