@@ -6,12 +6,16 @@ environment; the defaults are safe for local use only.
 
 import datetime
 import os
+import subprocess
+import time
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from .settings_email import mailer_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,6 +25,20 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def git_commit(folder: Path) -> str:
+    """The commit checked out in `folder`, or "" where there is no git checkout."""
+    try:
+        return subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -44,8 +62,22 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# The portal's own domain, for identifiers that must not depend on the name a
+# request came in by (Atom entry ids): the first concrete ALLOWED_HOSTS entry
+# unless set.
+SITE_DOMAIN = os.environ.get("SITE_DOMAIN") or next(
+    (host.lstrip(".") for host in ALLOWED_HOSTS if host != "*" and not host.startswith("[")),
+    "localhost",
+)
+
+# Where links in mail point (mail has no request to take the host from): https in
+# production, http with DEBUG; set SITE_URL for another scheme or a port.
+SITE_URL = (os.environ.get("SITE_URL") or f"{'http' if DEBUG else 'https'}://{SITE_DOMAIN}").rstrip(
+    "/"
+)
+
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clair_portal.apps.PortalAdminConfig",  # Django's admin, see admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,9 +88,13 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
-    "axes",
+    "logins.apps.AxesConfig",  # django-axes
+    "logins",
     "offices",
     "reports",
+    "municipalities",
+    "forum",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Public reads on read replicas when DATABASE_REPLICA_URLS names any (else a no-op).
+    "clair_portal.replicas.ReplicaMiddleware",
     # Records which user made each change kept in a report's history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -136,6 +174,30 @@ DATABASES = {
     )
 }
 
+# Read replicas (optional): PostgreSQL streaming replicas, comma-separated URLs. Public
+# pages read them; staff, writes and what a request reads after writing use the
+# primary (clair_portal/replicas.py, docs/operations.md#read-replicas).
+DATABASE_REPLICA_URLS = [
+    url.strip() for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if url.strip()
+]
+for number, url in enumerate(DATABASE_REPLICA_URLS):
+    DATABASES[f"replica{number}"] = dj_database_url.parse(
+        url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    # A replica that does not answer is set aside after 2 s, not after the OS's timeout.
+    DATABASES[f"replica{number}"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    # Tests run against the primary's test database.
+    DATABASES[f"replica{number}"]["TEST"] = {"MIRROR": "default"}
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["clair_portal.replicas.ReplicaRouter"]
+for database in DATABASES.values():
+    if database["ENGINE"].endswith("postgresql"):
+        # No JIT: it compiles a query when its estimated cost is high, which the counts'
+        # is at 100,000 reports, and spent 43 ms of the 282 compiling, at every count.
+        database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "2"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -147,12 +209,19 @@ AUTHENTICATION_BACKENDS = [
 # Admin login throttling: after AXES_FAILURE_LIMIT failures for one username from one
 # address, that pair is refused until the cool-off has passed (locked-out staff are not
 # locked out for good, and an attacker cannot lock a colleague out from elsewhere).
+# Proxies in front of the portal that append to X-Forwarded-For (nginx with
+# proxy_add_x_forwarded_for: 1). The login throttle keys on the visitor's address
+# behind them (clair_portal/client_ip.py); 0 takes the connection's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "clair_portal.client_ip.client_ip"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_VERBOSE = False
+# The admin shows django-axes' records through logins/ (in Japanese), not its own pages.
+AXES_ENABLE_ADMIN = False
 
 # Staff sessions end with the browser or after SESSION_HOURS, whichever comes first.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "8")) * 3600
@@ -189,6 +258,25 @@ STORAGES = {
         )
     },
 }
+# Photos in object storage (S3 or any S3-compatible service) instead of MEDIA_ROOT, so
+# that every node reads and writes the same files: django-storages' S3Storage. The
+# bucket stays private; photos are still served through /photos/<key>/<file>, which
+# checks that the report is public before it streams the file.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "location": os.environ.get("MEDIA_S3_PREFIX", ""),
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 
 # Locally and in tests, serve static files straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG
@@ -206,6 +294,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "1000"))},
     },
+    # Request counters of the alert sign-up form (alerts/limits.py), apart so that
+    # cached pages cannot push them out.
+    "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
     # Report cards keyed by their content (reports/templatetags/card_tags.py), apart
     # so that they do not push whole pages out. About 1.5 KB each.
     "cards": {
@@ -214,11 +305,49 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CARD_CACHE_MAX_ENTRIES", "10000"))},
     },
 }
+# With REDIS_URL (redis://host:6379/0) every cache is shared by all workers and nodes
+# through Django's own RedisCache: a change is counted and rendered once for the
+# whole site, not once per process, and the sign-up limits count every request.
+# Without it, each process keeps its own (the quick start needs nothing installed).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"clair:{name}",
+        }
+        for name in CACHES
+    }
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
+# After a change, visitors get a page rendered less than STALE_PAGE_SECONDS ago at once
+# while the new one is rendered after a response; each page at most once every
+# PAGE_REFRESH_SECONDS however often the content changes (content_revision.py).
+STALE_PAGE_SECONDS = float(os.environ.get("STALE_PAGE_SECONDS", "60"))
+PAGE_REFRESH_SECONDS = float(os.environ.get("PAGE_REFRESH_SECONDS", "5"))
+# Page n of a list costs an index walk past (n - 1) × 20 rows: lists stop here and
+# say how to narrow them (reports/pagination.py).
+LIST_MAX_PAGES = 500
+# A search page is read by walking the list's order when its last row lies within
+# this many reports, reading at least SEARCH_WALK_MIN_WINDOW (reports/search.py;
+# the figures behind them are in docs/performance.md).
+SEARCH_WALK_BUDGET = 5_000
+SEARCH_WALK_MIN_WINDOW = 1_000
+# Which code is running: part of every public page's ETag and cache key, so no
+# page the previous code rendered is served after a deploy. Set it on deploy (the
+# commit, a version); by default the checkout's git commit. With DEBUG, the time
+# the process started too: the development server restarts on every change.
+RELEASE = os.environ.get("RELEASE") or git_commit(BASE_DIR) or "unreleased"
+if DEBUG:
+    RELEASE += f"+{time.time():.0f}"
 
-# Media is served by Django itself only when SERVE_MEDIA is on (local use);
-# in production a web server or object store serves it.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Photos are served by reports.views.photo_file, which checks that the report is
+# public. Behind nginx, set this to an internal location that maps to MEDIA_ROOT
+# (e.g. /protected-media/): Django checks, nginx sends the file.
+PHOTO_ACCEL_REDIRECT = os.environ.get("PHOTO_ACCEL_REDIRECT", "")
+# New photo files one save of the admin form may carry: each takes up to about
+# a second of processing, and a request must end well within gunicorn's 30 s.
+PHOTO_MAX_UPLOADS_PER_SAVE = int(os.environ.get("PHOTO_MAX_UPLOADS_PER_SAVE", "5"))
 
 # One JSON object per line on standard error (clair_portal/observability.py): a line
 # per request with its id, status and duration, errors with their context.
@@ -252,3 +381,13 @@ LOGGING = {
 
 # The admin's address is configurable so it need not be the well-known /admin/.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+
+# Outgoing mail (clair_portal/settings_email.py): EMAIL_URL, or EMAIL_HOST and the
+# usual EMAIL_* variables; with DEBUG and neither, printed on the console.
+MAILERS = {"default": mailer_from_environment(os.environ, debug=DEBUG)}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"CLAIR <noreply@{SITE_DOMAIN}>")
+
+# Alerts by email (alerts/, docs/alerts.md): how many alerts one address may hold,
+# and how many sign-up requests an address, and a client, may make in an hour.
+ALERTS_MAX_PER_ADDRESS = int(os.environ.get("ALERTS_MAX_PER_ADDRESS", "20"))
+ALERTS_RATE_PER_HOUR = int(os.environ.get("ALERTS_RATE_PER_HOUR", "5"))

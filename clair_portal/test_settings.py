@@ -13,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "cards": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cards"},
+    "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
 }
 # Tests read response.context, which only a rendered page has; tests/test_revision.py
 # turns the page cache on.
@@ -26,3 +27,5 @@ WHITENOISE_AUTOREFRESH = True
 # Client.login() passes no request, which django-axes needs; tests of the throttling
 # (tests/test_production_settings.py) turn it back on and log in through the form.
 AXES_ENABLED = False
+# A test changes the content and asks for the page again within the same second.
+PAGE_REFRESH_SECONDS = 0

@@ -3,22 +3,22 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from offices.sitemaps import OfficeSitemap
 from reports.sitemaps import ReportSitemap, StaticPagesSitemap, ThemeSitemap
-from reports.views import HomeView
+from reports.views import HomeView, photo_file
 
-from .forms import AdminLoginForm
-from .views import AccessibilityStatementView, RobotsTxtView, healthz, readyz
+from .views import (
+    AccessibilityStatementView,
+    PrivacyPolicyView,
+    RobotsTxtView,
+    TermsOfUseView,
+    healthz,
+    readyz,
+)
 
 # A database outage gets the 503 page with Retry-After, any other error the 500 page.
 handler500 = "clair_portal.observability.server_error"
-
-admin.site.site_header = "CLAIR 活動報告ポータル 管理"
-admin.site.site_title = "CLAIR 活動報告ポータル 管理"
-admin.site.index_title = "活動報告の入力と公開"
-admin.site.login_form = AdminLoginForm
 
 sitemaps = {
     "pages": StaticPagesSitemap,
@@ -37,6 +37,8 @@ urlpatterns = [
     # Not translated and never redirected: load balancers probe one fixed address.
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # Photos in any language, checked on every request (see reports.views.photo_file).
+    re_path(r"^photos/(?P<key>[-\w]{1,32})/(?P<name>[a-z]+\.[a-z]+)$", photo_file, name="photo"),
     path(
         "sitemap.xml",
         sitemap_views.index,
@@ -54,17 +56,13 @@ urlpatterns = [
 # Japanese at the bare URLs, English under /en/; never guessed from the browser.
 urlpatterns += i18n_patterns(
     path("", HomeView.as_view(), name="home"),
+    # Before reports.urls: /reports/map/ would otherwise be taken for a report's slug.
+    path("", include("municipalities.urls")),
     path("", include("reports.urls")),
     path("offices/", include("offices.urls")),
+    path("alerts/", include("alerts.urls")),
     path("accessibility/", AccessibilityStatementView.as_view(), name="accessibility"),
+    path("privacy/", PrivacyPolicyView.as_view(), name="privacy"),
+    path("terms/", TermsOfUseView.as_view(), name="terms"),
     prefix_default_language=False,
 )
-
-if settings.SERVE_MEDIA:
-    urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]

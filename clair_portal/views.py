@@ -38,7 +38,13 @@ def healthz(request):
 
 
 class RobotsTxtView(TemplateView):
-    """Crawl everything public except the admin and the bulk exports."""
+    """Crawl everything public except the admin, the bulk exports and the calendars.
+
+    Every Disallow comes before the one Allow: parsers that take the first rule
+    matching a path (Python's urllib.robotparser) and those that take the longest
+    (Google's) then read the file the same way. The calendars of the lists are
+    named outright as well as by the wildcard, which first-match parsers do not read.
+    """
 
     template_name = "robots.txt"
     content_type = "text/plain; charset=utf-8"
@@ -54,7 +60,12 @@ class RobotsTxtView(TemplateView):
         # The exports repeat the report pages as data (and are large): not for search results.
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                disallow += [reverse("reports:json"), reverse("reports:csv")]
+                disallow += [
+                    reverse("reports:json"),
+                    reverse("reports:jsonl"),
+                    reverse("reports:csv"),
+                    reverse("reports:calendar"),
+                ]
         disallow.append("/*.ics")  # every calendar, of a list or of one report, in any language
         context["disallow"] = disallow
         context["sitemap_url"] = self.request.build_absolute_uri(reverse("sitemap"))
@@ -66,4 +77,19 @@ class AccessibilityStatementView(TemplateView):
 
     template_name = "accessibility.html"
     # Change this date whenever the statement (templates/accessibility.html) changes.
-    extra_context = {"statement_updated": datetime.date(2026, 11, 29)}
+    extra_context = {"statement_updated": datetime.date(2026, 12, 4)}
+
+
+class PrivacyPolicyView(TemplateView):
+    """What the portal records about its readers, why and for how long."""
+
+    template_name = "privacy.html"
+    # Change this date whenever the policy (templates/privacy.html) changes.
+    extra_context = {"updated": datetime.date(2026, 12, 4)}
+
+
+class TermsOfUseView(TemplateView):
+    """The conditions of reuse, modelled on the government's standard terms (CC BY 4.0)."""
+
+    template_name = "terms.html"
+    extra_context = {"updated": datetime.date(2026, 12, 4)}

@@ -30,6 +30,13 @@ class Office(models.Model):
         _("国コード"), max_length=2, help_text=_("ISO 3166-1 の 2 文字コード（例: KR）")
     )
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    region_ja = models.CharField(
+        _("担当地域（日本語）"), max_length=200, blank=True, help_text=_("例: 大韓民国")
+    )
+    region_en = models.CharField(_("担当地域（英語）"), max_length=200, blank=True)
+    address_ja = models.CharField(_("所在地（日本語）"), max_length=300, blank=True)
+    address_en = models.CharField(_("所在地（英語）"), max_length=300, blank=True)
+    website = models.URLField(_("ウェブサイト"), blank=True)
     display_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     # Office editors see and edit only the reports of the offices they belong to.
     editors = models.ManyToManyField(
@@ -58,3 +65,11 @@ class Office(models.Model):
     @property
     def city(self) -> str:
         return self.city_en if get_language() == "en" else self.city_ja
+
+    @property
+    def region(self) -> str:
+        return self.region_en if get_language() == "en" else self.region_ja
+
+    @property
+    def address(self) -> str:
+        return self.address_en if get_language() == "en" else self.address_ja

@@ -2,20 +2,20 @@ from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
-from reports import reference, revision
+from reports import content_revision, facets
 from reports.models import Report
-from reports.views import ForgivingPaginationMixin
+from reports.pagination import ForgivingPaginationMixin
 
 from .models import Office
 
 
-@method_decorator(revision.conditional, name="dispatch")
+@method_decorator(content_revision.conditional, name="dispatch")
 class OfficeListView(ListView):
     template_name = "offices/office_list.html"
     context_object_name = "offices"
 
     def get_queryset(self):
-        return reference.offices_with_counts(self.request)
+        return facets.offices_with_counts(self.request)
 
 
 class OfficeDetailView(ForgivingPaginationMixin, ListView):
@@ -26,9 +26,7 @@ class OfficeDetailView(ForgivingPaginationMixin, ListView):
 
     def get_queryset(self):
         self.office = get_object_or_404(Office, code=self.kwargs["code"])
-        return (
-            Report.objects.published().filter(office=self.office).with_list_data().by_event_date()
-        )
+        return Report.objects.published().for_office_ids([self.office.pk]).by_event_date()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(office=self.office, **kwargs)

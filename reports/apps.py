@@ -11,16 +11,15 @@ class ReportsConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from .revision import install_triggers
+        from . import facet_keys
+        from .content_revision import install_triggers
+        from .search import guard_connection
 
         # After every migrate (tests included): the triggers that bump the
-        # content revision on each write, see reports/revision.py.
+        # content revision on each write, see reports/content_revision.py.
         post_migrate.connect(install_triggers, sender=self, dispatch_uid="reports.triggers")
-        connection_created.connect(guard_search_plans, dispatch_uid="reports.search_plans")
-
-
-def guard_search_plans(sender, connection, **kwargs):
-    from .models import plan_bigram_queries_without_seq_scans
-
-    if connection.vendor == "postgresql":
-        connection.execute_wrappers.append(plan_bigram_queries_without_seq_scans)
+        # And the triggers that keep each report's facet keys (reports/facet_keys.py).
+        post_migrate.connect(
+            facet_keys.install_triggers, sender=self, dispatch_uid="reports.facet_keys"
+        )
+        connection_created.connect(guard_connection, dispatch_uid="reports.search_plans")

@@ -13,23 +13,22 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import icalendar
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import QueryDict, StreamingHttpResponse
+from django.http import QueryDict
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from offices.models import Office
 
-from . import revision
+from . import content_revision
 from .filters import ReportFilter, filtered_public_reports
-from .models import Event, Report, Theme
+from .models import Theme
 
 FEED_SIZE = 50
 CHUNK_SIZE = 500
@@ -39,9 +38,9 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def selection_title(*labels: str) -> str:
-    """ "CLAIR 活動報告: ソウル事務所・多文化共生", naming what a feed or calendar holds."""
+    """ "CLAIR 活動報告: ソウル事務所、多文化共生", naming what a feed or calendar holds."""
     base = _("CLAIR 活動報告")
-    return f"{base}: {_('・').join(labels)}" if labels else base
+    return f"{base}: {_('、').join(labels)}" if labels else base
 
 
 def filters_title(filterset: ReportFilter) -> str:
@@ -93,10 +92,11 @@ def theme_selection(request, slug: str) -> Selection:
     )
 
 
-def tag_authority(request) -> str:
-    """The host name (no port) that mints the entries' tag: URIs."""
-    domain, _port = split_domain_port(request.get_host())
-    return domain or "clair-portal"
+def tag_authority() -> str:
+    """The domain that mints the entries' tag: URIs: configured, never the request's Host,
+    so a reader that fetches the feed by two names sees each entry once."""
+    domain, _port = split_domain_port(settings.SITE_DOMAIN)
+    return domain or "localhost"
 
 
 # Atom ------------------------------------------------------------------------
@@ -112,7 +112,7 @@ class ReportFeed(Feed):
         # copy per request keeps the shared instance free of request state.
         feed = copy.copy(self)
         feed.request = request
-        return revision.conditional(functools.partial(Feed.__call__, feed))(
+        return content_revision.conditional(functools.partial(Feed.__call__, feed))(
             request, *args, **kwargs
         )
 
@@ -155,7 +155,7 @@ class ReportFeed(Feed):
     def item_guid(self, report):
         # Neither the title, the slug nor the host's port may change an entry's id.
         created = report.created_at.astimezone(datetime.UTC).date()
-        return f"tag:{tag_authority(self.request)},{created:%Y-%m-%d}:report-{report.pk}"
+        return f"tag:{tag_authority()},{created:%Y-%m-%d}:report-{report.pk}"
 
     def item_pubdate(self, report):
         return report.published_at
@@ -176,83 +176,3 @@ class ThemeReportFeed(ReportFeed):
 
     def get_object(self, request, slug):
         return theme_selection(request, slug)
-
-
-# iCalendar -------------------------------------------------------------------
-
-CALENDAR_END = b"END:VCALENDAR\r\n"
-
-
-def calendar_events(reports: QuerySet) -> QuerySet:
-    """Every event of the given reports, with what a VEVENT shows, by date."""
-    return (
-        Event.objects.filter(report__in=reports.order_by().values("pk"))
-        .select_related("report__office")
-        .prefetch_related("report__themes")
-        .order_by("start_date", "end_date", "pk")
-    )
-
-
-def vevent(event: Event, request) -> icalendar.Event:
-    """One all-day VEVENT; DTEND is exclusive, so the day after the last day."""
-    report = event.report
-    url = request.build_absolute_uri(report.get_absolute_url())
-    component = icalendar.Event()
-    component.add("uid", f"event-{event.pk}@clair-portal")
-    component.add("dtstamp", report.updated_at)
-    component.add("dtstart", event.start_date)
-    component.add("dtend", event.end_date + datetime.timedelta(days=1))
-    component.add("summary", report.display_title)
-    location = ", ".join(part for part in (event.venue, event.city, event.country) if part)
-    if location:
-        component.add("location", location)
-    component.add("categories", [report.office.name, *(t.name for t in report.themes.all())])
-    component.add("url", url)
-    component.add("description", f"{report.display_summary}\n\n{url}")
-    return component
-
-
-def calendar_chunks(name: str, events: QuerySet, request, language: str):
-    """The calendar, one VEVENT at a time, so a large one is never held in memory."""
-    with translation.override(language):
-        calendar = icalendar.Calendar()
-        calendar.add("prodid", "-//CLAIR//CLAIR exchange portal//JA")
-        calendar.add("version", "2.0")
-        calendar.add("calscale", "GREGORIAN")
-        calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", name)
-        head = calendar.to_ical()
-        yield head.removesuffix(CALENDAR_END)
-        for event in events.iterator(chunk_size=CHUNK_SIZE):
-            yield vevent(event, request).to_ical()
-        yield CALENDAR_END
-
-
-def calendar_response(name: str, events: QuerySet, request, filename: str):
-    response = StreamingHttpResponse(
-        calendar_chunks(name, events, request, translation.get_language()),
-        content_type="text/calendar; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
-@revision.conditional
-def list_calendar(request):
-    """/reports/calendar.ics: the events of the reports of /reports/ with the same parameters."""
-    selection = list_selection(request)
-    return calendar_response(
-        selection.title, calendar_events(selection.reports), request, "reports.ics"
-    )
-
-
-@revision.conditional
-def report_calendar(request, slug):
-    """/reports/<slug>/calendar.ics: the events of one public report."""
-    report = get_object_or_404(Report.objects.published(), slug=slug)
-    return calendar_response(
-        selection_title(report.display_title),
-        calendar_events(Report.objects.filter(pk=report.pk)),
-        request,
-        f"report-{report.pk}.ics",
-    )

@@ -1,17 +1,31 @@
-"""The filter form of report lists; its parameters are the public URL contract."""
+"""The filter form of report lists; its parameters are the public URL contract.
+
+ReportFilter reads and checks the query string of /reports/ (invalid parameters
+are reported on the page and ignored), names the active filters for people, and
+turns the valid ones into a Selection (reports/selection.py), which is what
+selects the reports and what the counts are cached under (reports/facets.py).
+"""
+
+import functools
 
 import django_filters
 from django import forms
-from django.db.models import CharField, Count, IntegerField, QuerySet, Value
+from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from . import reference, revision
+from municipalities.codes import is_code
+from municipalities.countries import country_choices
+from municipalities.models import LocalGovernment
+
+from . import reference
+from .facets import country_name, prefecture_choices
 from .models import Report
+from .selection import Selection, apply
 from .text import split_terms
 
 MAX_QUERY_LENGTH = 200
-UNSEARCHED = -1  # the rank of the counts' row of reports selected without the words
 
 
 def office_choices():
@@ -20,6 +34,44 @@ def office_choices():
 
 def theme_choices():
     return [(theme.slug, theme.name) for theme in reference.themes()]
+
+
+class OneOrMoreSelect(forms.Select):
+    """A drop-down that offers one choice but reads every value the URL gives
+    (prefecture=13&prefecture=27 is as valid as with checkboxes); empty means any."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return [value for value in values if value]
+
+
+class LocalGovernmentCodesField(forms.MultipleChoiceField):
+    """6-digit codes of local governments in the directory (abolished ones too:
+    reports keep their links to them). One query, only when the URL has codes."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "invalid_choice": gettext_lazy(
+            "自治体コード「%(value)s」は見つかりません（6 桁の全国地方公共団体コード）。"
+        ),
+    }
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+        well_formed = [code for code in value if is_code(code)]
+        # Kept for the labels of the active filters, which then need no query of their own.
+        self.found = LocalGovernment.objects.in_bulk(well_formed) if well_formed else {}
+        for code in value:
+            if code not in self.found:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": code},
+                )
+
+
+class LocalGovernmentFilter(django_filters.MultipleChoiceFilter):
+    field_class = LocalGovernmentCodesField
 
 
 class ReportFilterForm(forms.Form):
@@ -49,11 +101,12 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 class ReportFilter(django_filters.FilterSet):
-    """AND across kinds, OR within a kind (several offices or themes)."""
+    """The parameters of /reports/. The declared filters read and check them (their
+    forms are the page's filter form); the reports are selected by the Selection
+    they make, AND across kinds, OR within a kind (several offices or themes)."""
 
     q = SearchFilter(
         label=gettext_lazy("キーワード"),
-        method="filter_q",
         max_length=MAX_QUERY_LENGTH,
         error_messages={
             "max_length": gettext_lazy("キーワードは %(limit_value)d 文字以内で入力してください。")
@@ -62,41 +115,45 @@ class ReportFilter(django_filters.FilterSet):
     office = django_filters.MultipleChoiceFilter(
         label=gettext_lazy("事務所・部署"),
         choices=office_choices,
-        method="filter_office",
         widget=forms.CheckboxSelectMultiple,
     )
     theme = django_filters.MultipleChoiceFilter(
         label=gettext_lazy("テーマ"),
         choices=theme_choices,
-        method="filter_theme",
         widget=forms.CheckboxSelectMultiple,
     )
     date_from = django_filters.DateFilter(
         label=gettext_lazy("開始日"),
-        method="filter_dates",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
         label=gettext_lazy("終了日"),
-        method="filter_dates",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    fy = IntegerFilter(
-        label=gettext_lazy("年度"), method="filter_fy", min_value=1900, max_value=2200
+    fy = IntegerFilter(label=gettext_lazy("年度"), min_value=1900, max_value=2200)
+    prefecture = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("都道府県"),
+        choices=prefecture_choices,
+        widget=OneOrMoreSelect,
+    )
+    municipality = LocalGovernmentFilter(label=gettext_lazy("自治体"))
+    country = django_filters.MultipleChoiceFilter(
+        label=gettext_lazy("国・地域"),
+        choices=country_choices,
+        widget=OneOrMoreSelect,
     )
     sort = django_filters.ChoiceFilter(
         label=gettext_lazy("並び順"),
         choices=[
-            ("relevance", gettext_lazy("関連度順（キーワード検索時）")),
+            ("relevance", gettext_lazy("関連度順")),
             ("newest", gettext_lazy("新しい順")),
             ("oldest", gettext_lazy("古い順")),
         ],
-        method="filter_sort",
         empty_label=None,
     )
 
     # The kinds whose options show counts; each count ignores that kind's own selection.
-    FACETS = ("office", "theme", "fy")
+    FACETS = ("office", "theme", "fy", "prefecture", "country")
 
     class Meta:
         model = Report
@@ -115,17 +172,41 @@ class ReportFilter(django_filters.FilterSet):
     def search_terms(self) -> list[str]:
         return split_terms(self.cleaned.get("q") or "")
 
-    def filter_queryset(self, queryset, exclude: tuple[str, ...] = ()):
-        # The search last: a search page's walk reads what it was applied to
-        # (ReportQuerySet.with_match_counts).
-        names = sorted(self.cleaned, key=lambda name: name == "q")
-        for name in names:
-            if name not in exclude:
-                queryset = self.filters[name].filter(queryset, self.cleaned[name])
-        return self.order(queryset) if not exclude else queryset.order_by()
+    @property
+    def selection(self) -> Selection:
+        """The valid filters as one value: equal Selections select the same reports."""
+        data = self.cleaned
+        return Selection.of(
+            q=data.get("q") or "",
+            offices=data.get("office") or (),
+            themes=data.get("theme") or (),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            fiscal_year=data.get("fy"),
+            prefectures=data.get("prefecture") or (),
+            municipalities=data.get("municipality") or (),
+            countries=data.get("country") or (),
+        )
+
+    def filter_queryset(self, queryset):
+        return self.order(apply(queryset, self.selection))
+
+    @property
+    def sort_in_effect(self) -> str:
+        """The order in effect: relevance only with a keyword (there is nothing to rank without)."""
+        sort = self.cleaned.get("sort") or ("relevance" if self.search_terms else "newest")
+        return "newest" if sort == "relevance" and not self.search_terms else sort
+
+    def sort_options(self) -> list[tuple[str, str]]:
+        """The orders the sort menu offers: relevance only when there is a keyword."""
+        return [
+            (value, label)
+            for value, label in self.filters["sort"].extra["choices"]
+            if value != "relevance" or self.search_terms
+        ]
 
     def order(self, queryset):
-        sort = self.cleaned.get("sort") or ("relevance" if self.search_terms else "newest")
+        sort = self.sort_in_effect
         if sort == "relevance" and self.search_terms:
             return queryset.by_relevance()
         return queryset.by_event_date(newest_first=sort != "oldest")
@@ -136,171 +217,12 @@ class ReportFilter(django_filters.FilterSet):
             self._qs = self.filter_queryset(self.queryset.all())
         return self._qs
 
-    def filter_q(self, queryset, name, value):
-        return queryset.search(value)
-
-    def filter_office(self, queryset, name, value):
-        return queryset.for_offices(value)
-
-    def filter_theme(self, queryset, name, value):
-        return queryset.with_themes(value)
-
-    def filter_dates(self, queryset, name, value):
-        # Both bounds are applied together, once, by whichever filter comes first.
-        if name == "date_to" and self.cleaned.get("date_from"):
-            return queryset
-        return queryset.overlapping(self.cleaned.get("date_from"), self.cleaned.get("date_to"))
-
-    def filter_fy(self, queryset, name, value):
-        return queryset.in_fiscal_year(value)
-
-    def filter_sort(self, queryset, name, value):
-        return queryset  # ordering is applied last, in order()
-
-    # Facets -----------------------------------------------------------------
-
-    def selection_key(self) -> tuple:
-        """The valid filters in a canonical form: equal keys select the same reports."""
-        data = self.cleaned
-        return (
-            tuple(self.search_terms),
-            tuple(sorted(data.get("office") or [])),
-            tuple(sorted(data.get("theme") or [])),
-            data.get("date_from"),
-            data.get("date_to"),
-            data.get("fy"),
-        )
-
-    def counts(self) -> dict:
-        """The number of results and of each facet option, cached per content revision.
-
-        Counting is what costs at scale, so it is done once after each change of the
-        public content (see reports/revision.py), not on every request.
-        """
-        # Read once per request: the count, the facets and the search walk all ask.
-        if not hasattr(self, "_cached_counts"):
-            self._cached_counts = revision.cached(
-                self.request, "report-counts", self.selection_key(), self._counts
-            )
-        return self._cached_counts
-
-    def _counts(self) -> dict:
-        """Two queries, whatever the data: offices by fiscal year, then themes.
-
-        Office and fiscal year are both columns of the report, so one grouped query
-        over the reports that match every other filter gives both facets, and the
-        result count too (each report has one office and at most one fiscal year).
-        """
-        selected_offices = set(self.cleaned.get("office") or [])
-        selected_fy = self.cleaned.get("fy")
-        grid = self.filter_queryset(self.queryset, exclude=("office", "fy"))
-        if self.search_terms:
-            # A search also needs, for its page's walk (ReportQuerySet.list_page),
-            # how many matches have every word in the title (rank 0), and how
-            # many reports the filters select without the words (rank -1): in
-            # the same query, a second branch of it.
-            unsearched = (
-                self.filter_queryset(self.queryset, exclude=("q",))
-                .annotate(
-                    no_office=Value(None, output_field=CharField()),
-                    no_year=Value(None, output_field=IntegerField()),
-                    unsearched=Value(UNSEARCHED),
-                )
-                .values_list("no_office", "no_year", "unsearched")
-                .annotate(n=Count("pk"))
-            )
-            grid = (
-                grid.values_list("office__code", "fiscal_year", "search_rank")
-                .annotate(n=Count("pk"))
-                .union(unsearched, all=True)
-                .order_by()  # a union takes the model's ordering again
-            )
-        else:
-            grid = (
-                (code, year, None, n)
-                for code, year, n in grid.values_list("office__code", "fiscal_year").annotate(
-                    n=Count("pk")
-                )
-            )
-        office_counts: dict[str, int] = {}
-        fy_counts: dict[int, int] = {}
-        total = in_title = population = 0
-        for code, year, rank, n in grid:
-            if rank == UNSEARCHED:
-                population = n
-                continue
-            in_offices = not selected_offices or code in selected_offices
-            in_year = selected_fy is None or year == selected_fy
-            if in_year:
-                office_counts[code] = office_counts.get(code, 0) + n
-            if in_offices and year is not None:
-                fy_counts[year] = fy_counts.get(year, 0) + n
-            if in_offices and in_year:
-                total += n
-                if rank == 0:
-                    in_title += n
-        through = Report.themes.through.objects.filter(
-            report__in=self.filter_queryset(self.queryset, exclude=("theme",)).values("pk")
-        )
-        # By id, named from the cached themes: joining the themes to name them
-        # costs a quarter of the query (a hash join of every counted row).
-        slugs = {theme.pk: theme.slug for theme in reference.themes()}
-        theme_counts = {
-            slugs[theme_id]: n
-            for theme_id, n in through.order_by().values_list("theme_id").annotate(n=Count("pk"))
-            if theme_id in slugs
-        }
-        return {
-            "office": office_counts,
-            "theme": theme_counts,
-            "fy": fy_counts,
-            "total": total,
-            "in_title": in_title,
-            "unsearched": population or total,
-        }
-
-    def with_match_counts(self, queryset):
-        """The list's queryset with what a search page needs to walk (see list_page)."""
-        if not self.search_terms:
-            return queryset
-        counts = self.counts()
-        return queryset.with_match_counts(
-            total=counts["total"], in_title=counts["in_title"], population=counts["unsearched"]
-        )
-
-    def facets(self) -> dict[str, list[dict]]:
-        """Options of each facet with the number of reports each would give."""
-        selected_offices = set(self.cleaned.get("office") or [])
-        selected_themes = set(self.cleaned.get("theme") or [])
-        selected_fy = self.cleaned.get("fy")
-        counts = self.counts()
-        office_counts, theme_counts, fy_counts = counts["office"], counts["theme"], counts["fy"]
-        years = set(reference.public_fiscal_years(self.request)) | set(fy_counts)
-        if selected_fy:
-            years.add(selected_fy)
-
-        def option(value, label, count, selected):
-            return {"value": value, "label": label, "count": count, "selected": selected}
-
-        return {
-            "office": [
-                option(o.code, o.name, office_counts.get(o.code, 0), o.code in selected_offices)
-                for o in reference.offices()
-            ],
-            "theme": [
-                option(t.slug, t.name, theme_counts.get(t.slug, 0), t.slug in selected_themes)
-                for t in reference.themes()
-            ],
-            "fy": [
-                option(
-                    year,
-                    _("%(year)d年度") % {"year": year},
-                    fy_counts.get(year, 0),
-                    year == selected_fy,
-                )
-                for year in sorted(years, reverse=True)
-            ],
-        }
+    @functools.cached_property
+    def local_governments(self) -> dict:
+        """The local governments the URL names, read once for the labels."""
+        codes = self.cleaned.get("municipality") or []
+        found = getattr(self.form.fields["municipality"], "found", {})
+        return {code: found[code] for code in codes}
 
     def active_filters(self) -> list[dict]:
         """The valid, active filters, each with the query string that removes it."""
@@ -322,34 +244,55 @@ class ReportFilter(django_filters.FilterSet):
             return query.urlencode()
 
         if data.get("q"):
-            active.append({"label": _("キーワード: %s") % data["q"], "query": without("q")})
+            label = _("キーワード「%(words)s」") % {"words": data["q"]}
+            active.append({"label": label, "query": without("q")})
         for code in data.get("office") or []:
             active.append({"label": offices[code].name, "query": without("office", code)})
         for slug in data.get("theme") or []:
             active.append({"label": themes[slug].name, "query": without("theme", slug)})
+        # Dates read as on every page (2025年11月1日, 1 November 2025).
         if data.get("date_from"):
-            label = _("%s から") % data["date_from"].isoformat()
+            label = _("%(date)sから") % {"date": date_format(data["date_from"])}
             active.append({"label": label, "query": without("date_from")})
         if data.get("date_to"):
-            label = _("%s まで") % data["date_to"].isoformat()
+            label = _("%(date)sまで") % {"date": date_format(data["date_to"])}
             active.append({"label": label, "query": without("date_to")})
         if data.get("fy"):
             label = _("%(year)d年度") % {"year": data["fy"]}
             active.append({"label": label, "query": without("fy")})
+        for number in data.get("prefecture") or []:
+            label = dict(prefecture_choices())[number]
+            active.append({"label": label, "query": without("prefecture", number)})
+        for code in data.get("municipality") or []:
+            label = str(self.local_governments[code])
+            active.append({"label": label, "query": without("municipality", code)})
+        for code in data.get("country") or []:
+            label = country_name(code)
+            active.append({"label": label, "query": without("country", code)})
         return active
+
+    def scope(self) -> str:
+        """The active filters in words: 「キーワード「交流」、ソウル事務所、2025年度」.
+
+        Joined with 、, not ・: theme names contain ・ (姉妹都市・自治体間交流).
+        """
+        labels = [item["label"] for item in self.active_filters()]
+        return _("、").join(labels) if labels else _("すべての活動報告")
 
     def summary(self, count: int) -> str:
         """One sentence naming the active filters and the result count."""
-        labels = [item["label"] for item in self.active_filters()]
-        scope = _("・").join(labels) if labels else _("すべての活動報告")
-        return _("%(scope)s: %(count)s件") % {"scope": scope, "count": f"{count:,}"}
+        return ngettext(
+            "%(scope)s: %(count)s件",
+            "%(scope)s: %(count)s件",
+            count,
+        ) % {"scope": self.scope(), "count": f"{count:,}"}
 
 
 def filtered_public_reports(data, *, request=None) -> tuple[ReportFilter, QuerySet]:
     """The public reports that the parameters of /reports/ select, in the list's order.
 
-    The one place where feeds, calendars and exports turn a query string into
-    reports: invalid parameters are ignored exactly as the list page ignores them.
+    The one place where the list, feeds, calendars and exports turn a query string
+    into reports: invalid parameters are ignored exactly as the list page ignores them.
     """
     filterset = ReportFilter(data or None, queryset=Report.objects.published(), request=request)
     return filterset, filterset.qs

@@ -1,13 +1,21 @@
 """The photo pipeline: check an upload, normalise it, make the sizes the pages serve.
 
-The Photo model calls these functions (the check as a validator in full_clean(),
-the processing in save()), so the admin, the importer and the demo loader all
-store the same thing. Nothing here runs on a public request.
+Pure image work: nothing here touches the database or the storage. The admin's
+photo form, the importer and the demo loader all call process() (through
+reports.photos, which stores the result), so they all store the same thing.
+Nothing here runs on a public request.
 
 - Accepted: JPEG (MPO, the multi-picture JPEG of many cameras and phones, too),
   PNG and WebP, up to settings.PHOTO_MAX_UPLOAD_BYTES and MAX_PIXELS. Only
   Pillow's decoders for these formats ever see an upload.
-- Stored "original": the EXIF orientation applied, colours converted to sRGB
+- The work an upload can cause is bounded: a JPEG is decoded at the smallest
+  scale that still covers ORIGINAL_MAX_SIDE (Pillow's draft mode), any image is
+  shrunk by whole factors (reduce) before anything else is done with it, and the
+  stored original is at most ORIGINAL_MAX_SIDE on its long side. A single-colour
+  7,000 x 7,000 PNG took 2.0 s and 187 MB (plus 0.5 s for a separate check)
+  before this, 1.1 s and 46 MB after; a 24 MP JPEG 1.2 s, then 0.6 s
+  (bench/photo_upload.py prints the figures).
+- Stored "original": at most ORIGINAL_MAX_SIDE pixels on its long side, the EXIF orientation applied, colours converted to sRGB
   (then the profile dropped: untagged images are sRGB to every browser, and a
   phone's Display P3 photo left tagged-but-stripped would look washed out), all
   metadata (EXIF with GPS, XMP, ICC, text chunks) dropped, re-encoded in the
@@ -20,13 +28,10 @@ store the same thing. Nothing here runs on a public request.
 
 import contextlib
 import io
-import weakref
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -42,18 +47,20 @@ PILLOW_FORMATS = ["JPEG", "PNG", "WEBP"]
 # below Pillow's own bomb limit (about 89 MP), so Pillow's check only fires for
 # files whose header claims far more.
 MAX_PIXELS = 50_000_000
+# The long side of the stored original: twice the display size, enough to
+# re-make the renditions at a larger size later, and it bounds the work done.
+ORIGINAL_MAX_SIDE = 2400
 # Thumbnail for list cards (up to 9rem, so 400 px covers 2x screens), display
 # size for the gallery and the link target.
 RENDITION_WIDTHS = {"thumb": 400, "display": 1200}
 # WebP's largest side (16,383 px); JPEG's (65,535) is larger. A rendition's width is
 # below it anyway; its height is capped at it (see _fit).
 MAX_RENDITION_HEIGHT = 16_383
-FILE_NAME_LENGTH = 255  # max_length of the Photo file fields
 RENDITION_FORMATS = {"webp": ("WEBP", {"quality": 80, "method": 4}), "jpeg": ("JPEG", {})}
 JPEG_OPTIONS = {"quality": 85, "optimize": True, "progressive": True}
 ORIGINAL_OPTIONS = {
     "JPEG": {"quality": 92, "optimize": True},
-    "PNG": {},  # lossless already; optimize=True would take seconds on a large photo
+    "PNG": {"compress_level": 3},  # lossless already; level 6 or optimize take seconds
     "WEBP": {"quality": 92, "method": 4},
 }
 # Magic bytes of formats people try, to name them in the message; these files
@@ -110,14 +117,16 @@ def opened(field_file):
 
 
 def validate_photo_file(value) -> None:
-    """Model field validator: reject what the pipeline cannot turn into a safe photo.
-
-    A photo's image that is already stored was checked and normalised when it was
-    saved; only a newly chosen file (the instance says which) is read again.
-    """
-    instance = getattr(value, "instance", None)
-    if not value or (instance is not None and not getattr(instance, "image_changed", True)):
+    """Reject what the pipeline cannot turn into a safe photo (the import checks files so)."""
+    if not value:
         return
+    check_size(value)
+    with opened(value) as file:
+        decode(file)  # not closed: Image.close() would close the upload too
+
+
+def check_size(value) -> None:
+    """Reject a file over settings.PHOTO_MAX_UPLOAD_BYTES before reading it."""
     if value.size > max_upload_bytes():
         raise ValidationError(
             _("ファイルが大きすぎます（%(size)s）。%(limit)s 以下の画像を選んでください。"),
@@ -127,12 +136,18 @@ def validate_photo_file(value) -> None:
                 "limit": filesizeformat(max_upload_bytes()),
             },
         )
-    with opened(value) as file:
-        decode(file)  # not closed: Image.close() would close the upload too
 
 
-def decode(file) -> Image.Image:
-    """Open and fully decode an upload, or raise a ValidationError saying why not."""
+def decode(file, *, fit: int = ORIGINAL_MAX_SIDE) -> Image.Image:
+    """Open and decode an upload, at most about `fit` on its long side, or raise a
+    ValidationError saying why not.
+
+    A JPEG is decoded at the smallest of its built-in scales (1/2, 1/4, 1/8) that
+    still covers `fit`: the decoder still reads every byte, so a truncated file is
+    found, but does an eighth of the work. Other formats are decoded whole, then
+    shrunk by a whole factor at once, so later steps never hold more than about
+    four times the pixels they keep.
+    """
     head = file.read(16)
     file.seek(0)
     try:
@@ -141,8 +156,11 @@ def decode(file) -> Image.Image:
             raise _unsupported(image.format)
         if image.width * image.height > MAX_PIXELS:
             raise _too_many_pixels(image.width, image.height)
+        if image.format in ("JPEG", "MPO"):
+            image.draft(image.mode, (fit, fit))
         # The full decode finds a truncated or corrupt file now, before anything is saved.
         image.load()
+        image = _reduce(image, fit)
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -157,6 +175,16 @@ def decode(file) -> Image.Image:
     except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError… on bad data
         raise _damaged() from exc
     return image
+
+
+def _reduce(image: Image.Image, fit: int) -> Image.Image:
+    """Shrink by the largest whole factor that keeps the long side at least `fit`."""
+    factor = max(image.size) // fit
+    if factor < 2:
+        return image
+    reduced = image.reduce(factor)
+    reduced.format = image.format  # reduce() keeps the metadata, not the format
+    return reduced
 
 
 def _sniff(head: bytes) -> str | None:
@@ -209,7 +237,7 @@ def process(file) -> Processed:
     """Normalise an upload (already validated) and make its renditions."""
     source = decode(file)
     original_format = source.format
-    image = _normalise(source)
+    image = _fit(_normalise(source), ORIGINAL_MAX_SIDE, height=ORIGINAL_MAX_SIDE)
     del source  # not closed: Image.close() would close the caller's file too
     stored_format = FORMATS[original_format]
     original = _encode(image, stored_format, **ORIGINAL_OPTIONS[stored_format])
@@ -224,8 +252,8 @@ def process(file) -> Processed:
     return Processed(original=original, renditions=renditions)
 
 
-def _fit(image: Image.Image, width: int) -> Image.Image:
-    """`image` at most `width` wide and MAX_RENDITION_HEIGHT tall, never enlarged.
+def _fit(image: Image.Image, width: int, *, height: int = MAX_RENDITION_HEIGHT) -> Image.Image:
+    """`image` at most `width` wide and `height` tall, never enlarged.
 
     A narrow, very tall image (100 × 20,000 is only 2 megapixels) stays taller than
     WebP can encode at a rendition's width, so the height is capped as well.
@@ -233,9 +261,9 @@ def _fit(image: Image.Image, width: int) -> Image.Image:
     new_width, new_height = image.size
     if new_width > width:
         new_width, new_height = width, max(1, round(new_height * width / new_width))
-    if new_height > MAX_RENDITION_HEIGHT:
-        new_width = max(1, round(new_width * MAX_RENDITION_HEIGHT / new_height))
-        new_height = MAX_RENDITION_HEIGHT
+    if new_height > height:
+        new_width = max(1, round(new_width * height / new_height))
+        new_height = height
     if (new_width, new_height) == image.size:
         return image
     return image.resize((new_width, new_height), Image.Resampling.LANCZOS, reducing_gap=3.0)
@@ -281,69 +309,3 @@ def _encode(image: Image.Image, pillow_format: str, **options) -> Encoded:
     buffer = io.BytesIO()
     image.save(buffer, format=pillow_format, **options)
     return Encoded(buffer.getvalue(), EXTENSIONS[pillow_format], image.width, image.height)
-
-
-def store(storage, result: Processed, name: str) -> dict:
-    """Write the original as `name` and the renditions beside it; return Photo field values.
-
-    Rendition fields are named f"{size}_{format}", with f"{size}_width" and
-    f"{size}_height". If a write fails, the files already written are removed.
-    """
-    values, written = {}, []
-    try:
-        values["image"] = storage.save(
-            name, ContentFile(result.original.content), max_length=FILE_NAME_LENGTH
-        )
-        written.append(values["image"])
-        values["width"], values["height"] = result.original.width, result.original.height
-        base = values["image"].rsplit(".", 1)[0]
-        for (size, fmt), rendition in result.renditions.items():
-            values[f"{size}_{fmt}"] = storage.save(
-                f"{base}-{size}.{rendition.extension}",
-                ContentFile(rendition.content),
-                max_length=FILE_NAME_LENGTH,
-            )
-            written.append(values[f"{size}_{fmt}"])
-            values[f"{size}_width"], values[f"{size}_height"] = rendition.width, rendition.height
-    except BaseException:
-        delete_files(storage, written)
-        raise
-    return values
-
-
-def delete_files(storage, names) -> None:
-    for name in names:
-        storage.delete(name)
-
-
-def delete_on_commit(storage, names, *, using=None) -> None:
-    """Delete files once the transaction that dropped their rows commits."""
-    names = [name for name in names if name]
-    if names:
-        transaction.on_commit(lambda: delete_files(storage, names), using=using, robust=True)
-
-
-def delete_if_rolled_back(storage, names, *, using=None) -> None:
-    """Delete files written for a row if the transaction that saved it rolls back.
-
-    Django has no on-rollback hook, but a rolled-back transaction or savepoint
-    drops its on-commit callbacks without calling them. So: register a callback
-    that only marks the files as kept, and a finalizer that deletes them unless
-    that happened. The finalizer runs as soon as Django lets go of the callback:
-    after calling it on commit (keep), or on rollback (delete).
-    """
-    names = [name for name in names if name]
-    if not names:
-        return
-    state = {"committed": False}
-
-    def keep():
-        state["committed"] = True
-
-    weakref.finalize(keep, _delete_unless_committed, storage, names, state)
-    transaction.on_commit(keep, using=using)
-
-
-def _delete_unless_committed(storage, names, state) -> None:
-    if not state["committed"]:
-        delete_files(storage, names)

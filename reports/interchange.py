@@ -1,29 +1,37 @@
-"""The JSONL format of `import_reports` and `export_reports` (see README, "Import and export").
+"""The JSONL format of import_reports and export_reports (docs/import-export.md): one line.
 
 One JSON object per line is one whole report: importing a line sets the report to
-exactly what the line says (a missing optional field is empty). This module reads
-and checks lines and writes them; it never touches the database, so the import can
-check a whole file before writing anything (reports.services does the writing).
+exactly what the line says (a missing optional field is empty). This module checks
+a decoded line and compares it with a stored report; it never writes, so the
+import can check a whole file before writing anything (reports/importing.py).
+reports/exporting.py writes the lines.
+
+The checks are our own rather than a Django form per line: JSON's types are part
+of the format (a form would take "2025" and 2025.0 for a fiscal year, and true for
+a string), and each message names the JSON path of what is wrong
+(events[1].start), which staff fix in their file (docs/import-export.md has the
+measurement of a form per line).
 """
 
-import codecs
 import contextlib
 import datetime
 import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_unicode_slug
-from django.utils import timezone
+
+from municipalities.codes import is_code
+from municipalities.countries import is_country_code
+from municipalities.models import Partner
 
 from .models import Event, Participant, Photo, Report, clean_country_code, fiscal_year_of
+from .publishing import publication_problems
 
-MAX_LINE_BYTES = 1_000_000  # a report is a few kilobytes; a longer line is not a report
 MAX_INT = 2_147_483_647  # PositiveIntegerField's limit on every database
 MAX_ERRORS = 50  # listed; a file with more is counted, not listed in full
 
@@ -37,6 +45,8 @@ REPORT_FIELDS = (
     "summary_en",
     "body",
     "themes",
+    "municipalities",
+    "partners",
     "status",
     "published_at",
     "fiscal_year",
@@ -46,9 +56,10 @@ REPORT_FIELDS = (
     "photos",
 )
 REQUIRED_FIELDS = ("external_id", "office", "title", "summary", "themes", "status")
-EVENT_FIELDS = ("start", "end", "venue", "city", "country", "format")
-PARTICIPANT_FIELDS = ("name", "country", "municipalities", "people", "qualifier")
+EVENT_FIELDS = tuple(Event.FORMAT_KEYS)
+PARTICIPANT_FIELDS = Participant.FORMAT_KEYS
 PHOTO_FIELDS = ("file", "caption", "alt")
+PARTNER_FIELDS = ("name", "name_en", "country", "kind")
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SAFE_FILE_STEM_RE = re.compile(r"[\w][\w.-]*")
@@ -67,6 +78,16 @@ class PhotoData:
     caption: str
     alt_text: str
     label: str  # the "file" value as written, for messages
+
+
+@dataclass(slots=True, frozen=True)
+class PartnerData:
+    """A partner abroad as a line names it; found by country and name, or added."""
+
+    name: str
+    name_en: str
+    country: str
+    kind: str
 
 
 @dataclass(slots=True)
@@ -89,112 +110,8 @@ class ReportData:
     events: list[dict] = field(default_factory=list)
     participants: list[dict] = field(default_factory=list)
     photos: list[PhotoData] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class RawLine:
-    number: int
-    text: str | None  # None when the line could not be read
-    error: str | None
-    last: bool  # the file ends without a newline after this line
-    position: int  # bytes read so far, for progress
-
-
-def read_lines(path: Path, *, max_bytes: int = MAX_LINE_BYTES) -> Iterator[RawLine]:
-    """The non-blank lines of a JSONL file, one at a time, never more than `max_bytes` in memory."""
-    with open(path, "rb") as stream:
-        number = 0
-        while raw := stream.readline(max_bytes + 1):
-            number += 1
-            if len(raw) > max_bytes and not raw.endswith(b"\n"):
-                while raw and not raw.endswith(b"\n"):  # skip the rest of the line
-                    raw = stream.readline(1 << 20)
-                yield RawLine(
-                    number, None, f"longer than {max_bytes:,} bytes", False, stream.tell()
-                )
-                continue
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):  # as Windows editors save
-                raw = raw[len(codecs.BOM_UTF8) :]
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} of the line)"
-                yield RawLine(number, None, message, False, stream.tell())
-                continue
-            if text.strip():
-                yield RawLine(number, text, None, not raw.endswith(b"\n"), stream.tell())
-
-
-class SeenKeys:
-    """Which strings a file has had so far, in fixed memory: a Bloom filter.
-
-    A set of 100,000 IDs would grow the import's memory with the file; this filter
-    stays at 4 MB. It may answer "seen" for a key it has not had (about once in
-    three million keys for a file of 100,000 lines), never the reverse, so callers
-    confirm its hits.
-    """
-
-    HASHES = 4
-    BITS = 1 << 25
-
-    def __init__(self):
-        self._bits = bytearray(self.BITS // 8)
-
-    def _positions(self, key: str):
-        digest = int.from_bytes(
-            hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        )
-        for _ in range(self.HASHES):
-            yield digest % self.BITS
-            digest //= self.BITS
-
-    def __contains__(self, key: str) -> bool:
-        return all(self._bits[p >> 3] & (1 << (p & 7)) for p in self._positions(key))
-
-    def add(self, key: str) -> bool:
-        """Remember `key`; True if it may have been added before."""
-        seen = True
-        for p in self._positions(key):
-            if not self._bits[p >> 3] & (1 << (p & 7)):
-                seen = False
-                self._bits[p >> 3] |= 1 << (p & 7)
-        return seen
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _unique_keys(pairs):
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
-
-
-def _no_constant(name):
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-def parse_json(line: RawLine) -> tuple[object, str | None]:
-    """The JSON value of a line, or an error saying what is wrong with it."""
-    try:
-        return json.loads(
-            line.text, object_pairs_hook=_unique_keys, parse_constant=_no_constant
-        ), None
-    except _DuplicateKey as exc:
-        return None, f"field {show(exc.args[0])} appears twice"
-    except json.JSONDecodeError as exc:
-        message = f"invalid JSON: {exc.msg} (column {exc.colno})"
-        if line.last:
-            message += "; the file ends inside this line: is it truncated?"
-        elif exc.pos >= len(line.text.rstrip()) or exc.msg.startswith("Unterminated"):
-            message += "; the line ends too early"
-        return None, message
-    except (ValueError, RecursionError) as exc:
-        return None, f"invalid JSON: {exc}"
+    local_governments: list[str] = field(default_factory=list)  # 6-digit codes
+    partners: list[PartnerData] = field(default_factory=list)
 
 
 def one_line(text: str) -> str:
@@ -334,6 +251,7 @@ class FormatContext:
     offices: dict  # code -> Office, in display order
     themes: dict  # slug -> Theme, in display order
     base_dir: Path | None  # photo files are relative to it; None: no files (demo data)
+    local_governments: frozenset = frozenset()  # every code in the directory
 
 
 def parse_report(obj, context: FormatContext) -> tuple[ReportData | None, list[str]]:
@@ -380,6 +298,52 @@ def parse_report(obj, context: FormatContext) -> tuple[ReportData | None, list[s
             check.error(f"themes[{index}] {show(slug_value)} is listed twice")
         else:
             themes.append(theme)
+
+    local_governments = []
+    for index, code in enumerate(check.array(obj.get("municipalities"), "municipalities")):
+        name = f"municipalities[{index}]"
+        if not (isinstance(code, str) and is_code(code)):
+            check.error(
+                f"{name} {show(code)} is not a local government code "
+                "(6 digits with the check digit, e.g. '324485')"
+            )
+        elif code not in context.local_governments:
+            check.error(f"{name} {show(code)}: no local government has this code")
+        elif code in local_governments:
+            check.error(f"{name} {show(code)} is listed twice")
+        else:
+            local_governments.append(code)
+
+    partners = []
+    for index, row in enumerate(check.array(obj.get("partners"), "partners")):
+        name = f"partners[{index}]"
+        if not check.fields(row, name, PARTNER_FIELDS, ("name", "name_en", "country")):
+            continue
+        country = row.get("country")
+        if not (isinstance(country, str) and is_country_code(country)):
+            check.error(
+                f"{name}.country {show(country)} is not an ISO 3166-1 alpha-2 country code "
+                "(two capital letters, e.g. KR)"
+            )
+        partner = PartnerData(
+            name=check.string(
+                row.get("name"), f"{name}.name", max_length=text(Partner, "name"), required=True
+            ),
+            name_en=check.string(
+                row.get("name_en"),
+                f"{name}.name_en",
+                max_length=text(Partner, "name_en"),
+                required=True,
+            ),
+            country=country if isinstance(country, str) else "",
+            kind=check.choice(
+                row.get("kind"), f"{name}.kind", Partner.Kind, default=Partner.Kind.CITY
+            ),
+        )
+        if any((p.country, p.name) == (partner.country, partner.name) for p in partners):
+            check.error(f"{name} {show(partner.name)} is listed twice")
+        else:
+            partners.append(partner)
 
     status = obj.get("status")
     status = "" if status is None else check.choice(status, "status", Report.Status)
@@ -514,14 +478,14 @@ def parse_report(obj, context: FormatContext) -> tuple[ReportData | None, list[s
         events=events,
         participants=participants,
         photos=photos,
+        local_governments=local_governments,
+        partners=partners,
     )
     if status == Report.Status.PUBLISHED and not check.errors:
         # The admin's publishing rule, except alt text: back numbers from before alt text
         # was asked for must still come in as published (the admin asks for it at the
         # next publication; the accessibility statement names the gap).
-        problems = Report(summary=data.summary).publication_problems(
-            themes=themes, summary=data.summary, photos=[]
-        )
+        problems = publication_problems(themes=themes, summary=data.summary, photos=[])
         check.errors += [f"status 'published': {problem}" for problem in problems]
     return (None if check.errors else data), check.errors
 
@@ -554,76 +518,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# Export -----------------------------------------------------------------------
-
-
-def export_id(report: Report) -> str:
-    """A report entered in the admin has no external ID; its line gets a stable one."""
-    return report.external_id or f"report-{report.pk}"
-
-
-def photo_file_name(report: Report, position: int, suffix: str) -> str:
-    """A stable file name per report and position, safe on any file system."""
-    stem = export_id(report)
-    if not SAFE_FILE_STEM_RE.fullmatch(stem):
-        stem = "report-" + hashlib.sha256(stem.encode()).hexdigest()[:16]
-    return f"{stem}-{position + 1}{suffix.lower()}"
-
-
-def report_to_line(report: Report, *, photo_files: list[str | None]) -> dict:
-    """A report as one line of the format, fields in the documented order.
-
-    Expects office, themes, events, participants and photos to be prefetched;
-    `photo_files` gives each photo's "file" value (None: not exported).
-    """
-    return {
-        "external_id": export_id(report),
-        "slug": report.slug,
-        "office": report.office.code,
-        "title": report.title,
-        "title_en": report.title_en,
-        "summary": report.summary,
-        "summary_en": report.summary_en,
-        "body": report.body,
-        "themes": [theme.slug for theme in report.themes.all()],
-        "status": report.status,
-        "published_at": (
-            timezone.localtime(report.published_at).isoformat() if report.published_at else None
-        ),
-        "fiscal_year": report.fiscal_year,
-        "source": report.source,
-        "events": [
-            {
-                "start": event.start_date.isoformat(),
-                "end": event.end_date.isoformat(),
-                "venue": event.venue,
-                "city": event.city,
-                "country": event.country or None,
-                "format": event.format,
-            }
-            for event in report.events.all()
-        ],
-        "participants": [
-            {
-                "name": participant.name,
-                "country": participant.country or None,
-                "municipalities": participant.municipalities,
-                "people": participant.people,
-                "qualifier": participant.qualifier,
-            }
-            for participant in report.participants.all()
-        ],
-        "photos": [
-            {"file": file, "caption": photo.caption, "alt": photo.alt_text}
-            for photo, file in zip(report.photos.all(), photo_files, strict=True)
-        ],
-    }
-
-
-def dump_line(line: dict) -> str:
-    return json.dumps(line, ensure_ascii=False) + "\n"
-
-
 # Comparing a line with the stored report ---------------------------------------
 
 
@@ -649,17 +543,7 @@ def photo_unchanged(stored: Photo, row: PhotoData) -> bool:
 
 # The report's own columns that a line sets as they are (office, slug, themes and the
 # related rows need lookups).
-SCALAR_FIELDS = (
-    "title",
-    "title_en",
-    "summary",
-    "summary_en",
-    "body",
-    "status",
-    "published_at",
-    "fiscal_year",
-    "source",
-)
+SCALAR_FIELDS = (*Report.TEXT_FIELDS, "status", "published_at", "fiscal_year")
 
 
 def report_matches(report: Report, data: ReportData) -> bool:
@@ -673,13 +557,18 @@ def report_matches(report: Report, data: ReportData) -> bool:
         return False
     if {theme.pk for theme in report.themes.all()} != {theme.pk for theme in data.themes}:
         return False
-    event_keys = ("start_date", "end_date", "venue", "city", "country", "format")
+    if sorted(lg.pk for lg in report.local_governments.all()) != sorted(data.local_governments):
+        return False
+    # A partner is found by country and name; its other fields are the partner's own.
+    stored_partners = {(p.country, p.name) for p in report.partners.all()}
+    if stored_partners != {(p.country, p.name) for p in data.partners}:
+        return False
+    event_keys = Event.FORMAT_KEYS.values()
     stored_events = [{key: getattr(e, key) for key in event_keys} for e in report.events.all()]
     if stored_events != data.events:
         return False
-    participant_keys = ("name", "country", "municipalities", "people", "qualifier")
     stored_participants = [
-        {key: getattr(p, key) for key in participant_keys} for p in report.participants.all()
+        {key: getattr(p, key) for key in Participant.FORMAT_KEYS} for p in report.participants.all()
     ]
     if stored_participants != data.participants:
         return False

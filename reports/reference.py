@@ -1,75 +1,36 @@
-"""Reference data (offices, themes) cached briefly per process; public counts per revision.
+"""Reference data (offices, themes) cached briefly per process.
 
 Offices and themes change only through superusers or migrations, so list
-pages need not query them on every request; five minutes of staleness at most.
-The fiscal years and report counts follow the content revision: always exact.
+pages need not query them on every request: five minutes of staleness at most
+(the admin clears this process's copy at once, clair_portal/admin_mixins.py).
+Counts of public reports are not reference data: see reports/facets.py.
 """
 
-import copy
+import secrets
 
 from django.core.cache import cache
-from django.db.models import Q
 
-from . import revision
+from offices.models import Office
+
+from .models import Theme
 
 REFERENCE_TTL = 300
 
 
-def offices() -> list:
-    from offices.models import Office
-
+def offices() -> list[Office]:
     return cache.get_or_set("ref:offices", lambda: list(Office.objects.all()), REFERENCE_TTL)
 
 
-def themes() -> list:
-    from .models import Theme
-
+def themes() -> list[Theme]:
     return cache.get_or_set("ref:themes", lambda: list(Theme.objects.all()), REFERENCE_TTL)
 
 
-def public_fiscal_years(request=None) -> list[int]:
-    """Every fiscal year with a public report, newest first (cached per content revision)."""
-    from .models import Report
-
-    def load():
-        return sorted(
-            Report.objects.published()
-            .filter(~Q(fiscal_year=None))
-            .order_by()
-            .values_list("fiscal_year", flat=True)
-            .distinct(),
-            reverse=True,
-        )
-
-    return revision.cached(request, "fiscal-years", (), load)
-
-
-def public_counts(request=None) -> dict:
-    """Counts of all public reports by office, theme and fiscal year: those of the
-    unfiltered list, computed once per content revision for every page that shows them."""
-    from .filters import ReportFilter
-    from .models import Report
-
-    return ReportFilter(None, queryset=Report.objects.published(), request=request).counts()
-
-
-def offices_with_counts(request=None) -> list:
-    """The offices, each with `report_count`, its number of public reports."""
-    counts = public_counts(request)["office"]
-    return [_with_count(office, counts.get(office.code, 0)) for office in offices()]
-
-
-def themes_with_counts(request=None) -> list:
-    """The themes, each with `report_count`, its number of public reports."""
-    counts = public_counts(request)["theme"]
-    return [_with_count(theme, counts.get(theme.slug, 0)) for theme in themes()]
-
-
-def _with_count(instance, count: int):
-    instance = copy.copy(instance)  # the cached instance stays as it was
-    instance.report_count = count
-    return instance
+def generation() -> str:
+    """A name for the reference data as cached now: it changes whenever the cached
+    copy is dropped (clear(), or the cache emptied), so keys of what shows office
+    and theme names change with them, without a query."""
+    return cache.get_or_set("ref:generation", lambda: secrets.token_hex(4), None)
 
 
 def clear() -> None:
-    cache.delete_many(["ref:offices", "ref:themes"])
+    cache.delete_many(["ref:offices", "ref:themes", "ref:generation"])

@@ -17,9 +17,6 @@ from .models import Report
 OFFICE_EDITORS = "事務所編集者"
 HQ_EDITORS = "本部編集者"
 
-# Statuses an editor without the publish permission may set.
-EDITOR_STATUSES = (Report.Status.DRAFT, Report.Status.REVIEW)
-
 
 def sees_all_offices(user) -> bool:
     """Superusers and HQ editors work on every office's reports."""
@@ -70,8 +67,20 @@ def may_import(user) -> bool:
 
 
 def may_delete(user, report: Report) -> bool:
-    """Office editors may delete their own unpublished work; a public report must be
-    withdrawn by HQ first, so nothing disappears from the site unreviewed."""
+    """Office editors may delete their own unpublished work (editions included); a
+    report that has been published is HQ's to withdraw or delete."""
     if not (user.has_perm("reports.delete_report") and may_work_on(user, report)):
         return False
-    return may_publish(user) or report.status != Report.Status.PUBLISHED
+    return may_publish(user) or may_edit_in_place(user, report)
+
+
+def may_edit_in_place(user, report: Report) -> bool:
+    """HQ changes any report; office editors change drafts and reports under review.
+
+    A report that has been published (live, scheduled or withdrawn) is changed by
+    office editors only through an edition (reports/publishing.py), so no change
+    reaches the public before HQ approves it.
+    """
+    if may_publish(user):
+        return True
+    return report.status in (Report.Status.DRAFT, Report.Status.REVIEW)

@@ -41,7 +41,15 @@ class StaticPagesSitemap(BilingualSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "reports:list", "offices:list", "reports:themes", "accessibility"]
+        return [
+            "home",
+            "reports:list",
+            "offices:list",
+            "reports:themes",
+            "accessibility",
+            "privacy",
+            "terms",
+        ]
 
     def location(self, item):
         return reverse(item)

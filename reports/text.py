@@ -70,10 +70,73 @@ def match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     return merged
 
 
+# Where an excerpt may start or end: after a sentence, then after a clause.
+SENTENCE_ENDS = "。！？!?\n"
+CLAUSE_ENDS = "、，,）)」』 　"
+
+
+def _run_kind(ch: str) -> str | None:
+    """Characters that form a word which must not be cut: numbers, katakana, Latin letters."""
+    if ch.isdigit() or ch in ",，.．":
+        return "number"
+    if "\u30a0" <= ch <= "\u30ff" or "\uff66" <= ch <= "\uff9f":
+        return "katakana"
+    if ch.isascii() and ch.isalpha() or "\uff21" <= ch <= "\uff5a":
+        return "latin"
+    return None
+
+
+def _inside_word(text: str, index: int) -> bool:
+    """A cut before text[index] would split a number, a katakana word or a Latin word."""
+    if index <= 0 or index >= len(text):
+        return False
+    kind = _run_kind(text[index])
+    return kind is not None and kind == _run_kind(text[index - 1])
+
+
+def _excerpt_start(text: str, first: int, lead: int, reach: int) -> int:
+    """Where an excerpt showing text[first] starts: a sentence or clause start when one
+    lies within `reach` before it, else about `lead` before it, never inside a word."""
+    if first <= lead:
+        return 0
+    low = max(0, first - reach)
+    for ends in (SENTENCE_ENDS, CLAUSE_ENDS):
+        cuts = [i + 1 for i in range(low, first) if text[i] in ends]
+        if cuts:
+            start = cuts[-1]
+            while start < first and text[start] in " 　":
+                start += 1
+            return start
+    start = first - lead
+    while _inside_word(text, start) and start > low:
+        start -= 1
+    while _inside_word(text, start) and start < first:
+        start += 1
+    return start
+
+
+def _excerpt_end(text: str, start: int, last: int, width: int) -> int:
+    """Where an excerpt from `start` ends: at most `width` long, after a sentence or a
+    clause when one lies in its last quarter, never inside a word (nor before `last`)."""
+    end = start + width
+    if end >= len(text):
+        return len(text)
+    low = max(last, end - width // 4)
+    for ends in (SENTENCE_ENDS, CLAUSE_ENDS):
+        cuts = [i + 1 for i in range(low, end) if text[i] in ends]
+        if cuts:
+            return cuts[-1]
+    while _inside_word(text, end) and end > last:
+        end -= 1
+    return end
+
+
 def highlight(text: str, terms: list[str], width: int = 120):
     """A short, escaped excerpt of `text` around the first match, matches in <mark>.
 
-    Returns None when no term occurs in the text.
+    The excerpt starts and ends at a sentence or clause boundary where one is near,
+    and never inside a number or a run of katakana or Latin letters
+    (not "…レアソウル事務所", not "…025年11月"). Returns None when no term occurs.
     """
     from django.utils.html import escape
     from django.utils.safestring import mark_safe
@@ -82,8 +145,8 @@ def highlight(text: str, terms: list[str], width: int = 120):
     spans = match_spans(text, terms)
     if not spans:
         return None
-    start = max(0, spans[0][0] - width // 4)
-    end = min(len(text), start + width)
+    start = _excerpt_start(text, spans[0][0], lead=width // 4, reach=width // 2)
+    end = _excerpt_end(text, start, spans[0][1], width)
     parts = ["…" if start > 0 else ""]
     position = start
     for span_start, span_end in spans:

@@ -1,107 +1,29 @@
-from django.core.paginator import InvalidPage, Page, Paginator
-from django.http import Http404
+"""The public pages of reports: home, the filtered list, a report, themes, photos.
+
+Thin: the query string is read by reports/filters.py, counted by facets.py and
+paged by pagination.py; every page answers conditional requests and is cached
+per content revision (content_revision.py).
+"""
+
+import mimetypes
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from . import reference, revision
-from .filters import ReportFilter
-from .models import Report, Theme
+from municipalities.presentation import filtered_map, names_lang, table_rows
 
-PAGE_SIZE = 20
-# Page n costs an index walk past (n - 1) * PAGE_SIZE rows: beyond this page a
-# list says to narrow it instead, so that no page costs much more than the first.
-MAX_PAGES = 500
-
-
-class CappedPaginator(Paginator):
-    """Pages of a list whose count is known (cached), served up to MAX_PAGES."""
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._count = count
-
-    @property
-    def count(self) -> int:
-        return self._count
-
-    @property
-    def last_reachable(self) -> int:
-        return min(self.num_pages, MAX_PAGES)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        return self._get_page(self.object_list.list_page(bottom, top), number, self)
-
-    def _get_page(self, *args, **kwargs):
-        return CappedPage(*args, **kwargs)
+from . import charts, content_revision, facets, roles, statistics, warming
+from .exporting import table_csv
+from .filters import ReportFilter, filtered_public_reports
+from .models import Photo, Report, Theme
+from .pagination import ForgivingPaginationMixin, Results, list_results
 
 
-class CappedPage(Page):
-    def has_next(self) -> bool:
-        return self.number < self.paginator.last_reachable
-
-    @property
-    def capped(self) -> bool:
-        """The list has pages past MAX_PAGES, which are not served."""
-        return self.paginator.num_pages > MAX_PAGES
-
-
-class ForgivingPaginationMixin:
-    """A page parameter that is not a positive number shows page 1 with a message;
-    a page past the end is a 404, since that URL really has no content; a page
-    past MAX_PAGES shows the last one served, with a message.
-
-    Lists are public pages: they answer conditional requests (see revision.py).
-    """
-
-    paginate_by = PAGE_SIZE
-    paginator_class = CappedPaginator
-
-    @method_decorator(revision.conditional)
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
-
-    def result_count(self, queryset) -> int:
-        """The number of results, cached per content revision."""
-        key = (type(self).__name__, sorted(self.kwargs.items()))
-        return revision.cached(self.request, "list-count", key, queryset.count)
-
-    def paginate_queryset(self, queryset, page_size):
-        raw = self.request.GET.get(self.page_kwarg, "")
-        if raw and not (raw.isascii() and raw.isdigit() and int(raw) > 0):
-            self.page_error = _(
-                "ページ番号「%(page)s」は正しくないため、1 ページ目を表示しています。"
-            ) % {"page": raw[:20]}
-            raw = "1"
-        paginator = self.get_paginator(
-            queryset, page_size, count=self.result_count(queryset), allow_empty_first_page=True
-        )
-        number = int(raw or 1)
-        if MAX_PAGES < number <= paginator.num_pages:
-            self.page_error = _(
-                "表示できるのは %(max)s ページ目までです。条件で絞り込むか、並び順を変えてください。"
-            ) % {"max": MAX_PAGES}
-            number = MAX_PAGES
-        try:
-            page = paginator.page(number)
-        except InvalidPage:
-            raise Http404(_("このページはありません。")) from None
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["page_error"] = getattr(self, "page_error", "")
-        return context
-
-
-@method_decorator(revision.conditional, name="dispatch")
+@method_decorator(content_revision.conditional, name="dispatch")
 class HomeView(TemplateView):
     template_name = "home.html"
 
@@ -112,8 +34,8 @@ class HomeView(TemplateView):
             .with_list_data()
             .order_by("-published_at", "-first_date", "-pk")[:6]
         )
-        context["offices"] = reference.offices_with_counts(self.request)
-        context["themes"] = reference.themes_with_counts(self.request)
+        context["offices"] = facets.offices_with_counts(self.request)
+        context["themes"] = facets.themes_with_counts(self.request)
         return context
 
 
@@ -125,21 +47,32 @@ class ReportListView(ForgivingPaginationMixin, FilterView):
     # Invalid parameters are reported on the page and ignored, not turned into an empty list.
     strict = False
 
+    def dispatch(self, request, *args, **kwargs):
+        # Before the page cache: every request for a search counts, cached or not.
+        if request.method == "GET":
+            warming.record_search(request.GET.get("q", ""))
+        return super().dispatch(request, *args, **kwargs)
+
     def get_queryset(self):
-        return Report.objects.published().with_list_data().by_event_date()
+        return Report.objects.published()
 
-    def result_count(self, queryset) -> int:
-        return self.filterset.counts()["total"]
-
-    def paginate_queryset(self, queryset, page_size):
-        return super().paginate_queryset(self.filterset.with_match_counts(queryset), page_size)
+    def results(self, queryset) -> Results:
+        """The filtered reports, counted (and, for a search, walked) from the cached counts."""
+        return list_results(self.filterset.selection, queryset, request=self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
         context["active_filters"] = filterset.active_filters()
-        context["facets"] = filterset.facets()
+        chosen = filterset.selection
+        found = facets.counts(chosen, request=self.request)  # read once per request
+        context["facets"] = facets.options(chosen, found, request=self.request)
         context["results_summary"] = filterset.summary(context["paginator"].count)
+        context["selection"] = filterset.scope() if context["active_filters"] else ""
+        context["sort"], context["sort_options"] = (
+            filterset.sort_in_effect,
+            filterset.sort_options(),
+        )
         context["search_terms"] = filterset.search_terms
         context["filter_errors"] = (
             [error for errors in filterset.form.errors.values() for error in errors]
@@ -149,10 +82,20 @@ class ReportListView(ForgivingPaginationMixin, FilterView):
         return context
 
 
-@method_decorator(revision.conditional, name="dispatch")
+@method_decorator(content_revision.conditional, name="dispatch")
 class ReportDetailView(DetailView):
     template_name = "reports/report_detail.html"
     context_object_name = "report"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A slug HQ changed: the old address moved for good.
+            report = Report.objects.published().filter(old_slugs__old_slug=kwargs["slug"]).first()
+            if report is None:
+                raise
+            return HttpResponsePermanentRedirect(report.get_absolute_url())
 
     def get_queryset(self):
         return Report.objects.published().with_detail_data()
@@ -165,13 +108,13 @@ class ReportDetailView(DetailView):
         return context
 
 
-@method_decorator(revision.conditional, name="dispatch")
+@method_decorator(content_revision.conditional, name="dispatch")
 class ThemeListView(ListView):
     template_name = "reports/theme_list.html"
     context_object_name = "themes"
 
     def get_queryset(self):
-        return reference.themes_with_counts(self.request)
+        return facets.themes_with_counts(self.request)
 
 
 class ThemeDetailView(ForgivingPaginationMixin, ListView):
@@ -182,12 +125,106 @@ class ThemeDetailView(ForgivingPaginationMixin, ListView):
 
     def get_queryset(self):
         self.theme = get_object_or_404(Theme, slug=self.kwargs["slug"])
-        return (
-            Report.objects.published()
-            .with_themes([self.theme.slug])
-            .with_list_data()
-            .by_event_date()
-        )
+        return Report.objects.published().with_theme_ids([self.theme.pk]).by_event_date()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(theme=self.theme, **kwargs)
+
+
+# How long browsers and proxies may keep a public photo: a withdrawn report's
+# photos stop being served at once, and copies already fetched expire after this.
+PUBLIC_PHOTO_MAX_AGE = 600
+
+
+def photo_file(request, key, name):
+    """A photo's file: to anyone if its report is public, to its editors otherwise.
+
+    Photos are never served from the media folder directly: a draft's, a
+    scheduled report's or a withdrawn report's photos are 404 to the public,
+    and a scheduled report's become visible the moment it is published, with no
+    file to move. With settings.PHOTO_ACCEL_REDIRECT the web server (nginx's
+    X-Accel-Redirect) sends the file after this check.
+    """
+    photo = Photo.objects.select_related("report").filter(key=key).first()
+    if photo is None:
+        raise Http404
+    public = photo.report.is_public
+    if not public and not (
+        request.user.is_authenticated and roles.may_work_on(request.user, photo.report)
+    ):
+        raise Http404
+    field = next((f for f in Photo.file_field_names() if photo.url_name(f) == name), None)
+    stored = getattr(photo, field) if field else None
+    if not stored:
+        raise Http404
+    content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
+    if settings.PHOTO_ACCEL_REDIRECT:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.PHOTO_ACCEL_REDIRECT + stored.name
+    else:
+        try:
+            response = FileResponse(stored.open("rb"), content_type=content_type)
+        except OSError:
+            raise Http404 from None
+    if public:
+        response["Cache-Control"] = f"public, max-age={PUBLIC_PHOTO_MAX_AGE}"
+    else:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@method_decorator(content_revision.conditional, name="dispatch")
+class ReportStatsView(TemplateView):
+    """/reports/stats/: the figures of the reports /reports/ would list, same parameters."""
+
+    template_name = "reports/report_stats.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset, reports = filtered_public_reports(self.request.GET, request=self.request)
+        found = statistics.figures_of(filterset.selection, request=self.request)
+        scope = filterset.scope()
+        context["japan_map"] = filtered_map(
+            self.request.GET,
+            reports,
+            scope=scope,
+            selection=filterset.selection,
+            request=self.request,
+        )
+        context["map_rows"] = table_rows(context["japan_map"])
+        context["names_lang"] = names_lang()
+        context["tables"] = [
+            {
+                "table": table,
+                "chart": charts.bar_chart(
+                    table.rows,
+                    title=table.title,
+                    element_id=f"chart-{table.name}",
+                    labels_lang=table.labels_lang,
+                ),
+            }
+            for table in statistics.tables(found)
+        ]
+        context["total"] = found.total
+        context["active_filters"] = filterset.active_filters()
+        context["selection"] = filterset.scope() if context["active_filters"] else ""
+        context["results_summary"] = filterset.summary(found.total)
+        context["filter_errors"] = (
+            [e for errors in filterset.form.errors.values() for e in errors]
+            if filterset.is_bound
+            else []
+        )
+        return context
+
+
+@content_revision.conditional
+def stats_csv(request, name):
+    """/reports/stats/<name>.csv: one table of /reports/stats/, formula-safe, UTF-8 with BOM."""
+    if name not in statistics.TABLES:
+        raise Http404
+    filterset = ReportFilter(request.GET or None, queryset=Report.objects.published())
+    found = statistics.figures_of(filterset.selection, request=request)
+    [table] = [table for table in statistics.tables(found) if table.name == name]
+    response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

@@ -13,8 +13,8 @@ fail() {
 require_postgresql_url() {
   case "${DATABASE_URL:-}" in
     postgres://* | postgresql://*) ;;
-    "") fail "DATABASE_URL is not set, so the portal uses its SQLite file; these scripts back up PostgreSQL. For SQLite (or any database) use the portable format: manage.py export_reports --output DIR/reports.jsonl --photos-dir DIR/photos (README, \"Backups and restore\")" ;;
-    *) fail "DATABASE_URL is not a PostgreSQL URL (postgres://...); for other databases use the portable format: manage.py export_reports --output DIR/reports.jsonl --photos-dir DIR/photos (README, \"Backups and restore\")" ;;
+    "") fail "DATABASE_URL is not set, so the portal uses its SQLite file; these scripts back up PostgreSQL. For SQLite (or any database) use the portable format: manage.py export_reports --output DIR/reports.jsonl --photos-dir DIR/photos (docs/backups.md)" ;;
+    *) fail "DATABASE_URL is not a PostgreSQL URL (postgres://...); for other databases use the portable format: manage.py export_reports --output DIR/reports.jsonl --photos-dir DIR/photos (docs/backups.md)" ;;
   esac
   # Fail fast rather than hang on an address that never answers.
   export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-10}"

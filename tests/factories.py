@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from offices.models import Office
+from reports import photos as photo_services
 from reports.models import Event, Participant, Photo, Report, Theme
 
 _counter = itertools.count(1)
@@ -64,12 +65,31 @@ def make_report(
     for position, row in enumerate(participants):
         Participant.objects.create(report=report, position=position, **row)
     for position in range(photos):
-        Photo.objects.create(
-            report=report,
-            position=position,
-            image=png_upload(f"p{n}-{position}.png"),
-            caption=f"写真 {position + 1}",
-            alt_text=f"代替テキスト {position + 1}",
+        photo_services.photo_store_upload(
+            photo=Photo(
+                report=report,
+                position=position,
+                caption=f"写真 {position + 1}",
+                alt_text=f"代替テキスト {position + 1}",
+            ),
+            file=png_upload(f"p{n}-{position}.png"),
         )
     report.refresh_derived_fields(save=True)
     return report
+
+
+def staff(django_user_model, username, *, group=None, offices=(), superuser=False):
+    """A staff user: a superuser, or a member of `group` editing `offices` (codes)."""
+    from django.contrib.auth.models import Group
+
+    if superuser:
+        return django_user_model.objects.create_superuser(username, f"{username}@example.org", "pw")
+    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    user.offices.set(Office.objects.filter(code__in=offices))
+    return user
+
+
+# The links docs/municipalities.md's table gives three demo reports; load_demo does not
+# make them yet (see its Integration list), so the page tests that use the demo add them.

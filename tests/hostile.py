@@ -29,7 +29,7 @@ OFFICES = ("seoul", "paris", "new-york", "jet-division", "tokyo", "SEOUL")
 THEMES = ("multicultural", "sister-cities", "no-such-theme", "Multicultural")
 
 # Settings profiles: "ci" (the default) is what every run of the suite does;
-# "sweep" is the 10,000-request run documented in the README.
+# "sweep" is the 10,000-request run documented in docs/security.md.
 settings.register_profile(
     "ci",
     max_examples=300,

@@ -1,3 +1,6 @@
+import csv
+import io
+
 import pytest
 
 from offices.models import Office
@@ -275,3 +278,15 @@ def test_a_user_action_on_rows_that_are_not_ids_selects_nothing(admin_client_log
     )
     assert response.status_code == 200
     assert "操作を実行するには、対象を選択する必要があります" in response.text
+
+
+def test_the_admin_csv_download_neutralises_formulas(admin_client_logged_in):
+    report = make_report(title="=1+2", status=Report.Status.DRAFT)
+    response = admin_client_logged_in.post(
+        "/admin/reports/report/",
+        {"action": "download_csv", "_selected_action": [str(report.pk)]},
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    assert [row["title"] for row in rows] == ["'=1+2"]

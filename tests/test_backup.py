@@ -1,4 +1,4 @@
-"""Backups that restore (README, "Backups and restore").
+"""Backups that restore (docs/backups.md).
 
 On PostgreSQL: scripts/backup and scripts/restore, run as an operator would, into a
 database created here; every row of every table, the schema, the sequences and
@@ -24,6 +24,7 @@ from django.db import connection
 from PIL import Image
 
 from offices.models import Office
+from reports import photos
 from reports.models import Event, Participant, Photo, Report, Theme
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,12 +119,14 @@ def populate(django_user_model) -> list[Report]:
             image_upload("venue.webp", "WEBP"),
         ]
     ):
-        Photo.objects.create(
-            report=published,
-            image=upload,
-            caption=f"写真 {position + 1} のキャプション",
-            alt_text=f"写真 {position + 1} の代替テキスト",
-            position=position,
+        photos.photo_store_upload(
+            photo=Photo(
+                report=published,
+                caption=f"写真 {position + 1} のキャプション",
+                alt_text=f"写真 {position + 1} の代替テキスト",
+                position=position,
+            ),
+            file=upload,
         )
     published.refresh_derived_fields()
     published.refresh_from_db()
@@ -155,7 +158,9 @@ def populate(django_user_model) -> list[Report]:
     )
     withdrawn.themes.set(themes[1:])
     withdrawn.refresh_derived_fields()
-    Photo.objects.create(report=withdrawn, image=image_upload("paris.jpg", "JPEG"), position=0)
+    photos.photo_store_upload(
+        photo=Photo(report=withdrawn, position=0), file=image_upload("paris.jpg", "JPEG")
+    )
     return [published, draft, withdrawn]
 
 

@@ -40,15 +40,26 @@ def test_renamed_office_and_theme_show_in_the_card(client):
     assert "姉妹都市（改称）" in card
 
 
-def test_a_replaced_photo_shows_in_the_card(client):
+def test_a_photo_replaced_in_the_admin_shows_in_the_card(client, admin_client_logged_in):
+    from tests.test_photos import change_form
+
     report = make_report(photos=1)
     before = card_of(client, "/reports/", report)
     photo = Photo.objects.get(report=report)
-    photo.image = png_upload("replacement.png", width=90, height=40)
-    photo.save()
+    admin_client_logged_in.post(
+        f"/admin/reports/report/{report.pk}/change/",
+        change_form(
+            report,
+            photo,
+            title=report.title,
+            slug=report.slug,
+            office=str(report.office_id),
+            **{"photos-0-image": png_upload("replacement.png", width=90, height=40)},
+        ),
+    )
     after = card_of(client, "/reports/", report)
     assert after != before
-    assert photo.display_url in after
+    assert Photo.objects.get(report=report).display_url in after
 
 
 def test_the_english_list_gets_the_english_card(client):

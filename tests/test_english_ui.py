@@ -105,7 +105,17 @@ def english_pages():
         "/en/offices/seoul/",
         "/en/themes/",
         "/en/themes/multicultural/",
+        "/en/municipalities/",
+        "/en/municipalities/?q=324485",  # a result, named in Japanese
+        "/en/municipalities/324485/",  # 美郷町（島根県）
+        "/en/municipalities/320005/",  # 島根県
+        "/en/partners/kr-ulsan-metropolitan-city/",
+        "/en/reports/map/?office=seoul",
+        "/en/reports/stats/?office=seoul",
         "/en/accessibility/",
+        "/en/privacy/",
+        "/en/alerts/subscribe/?office=seoul&theme=multicultural",
+        "/en/alerts/confirm/no-such-link/",  # 404 page of the alerts
         "/en/no-such-page/",
     ]
     if untranslated is not None:

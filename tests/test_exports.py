@@ -8,7 +8,8 @@ import json
 import pytest
 from django.utils import timezone
 
-from reports.exports import CSV_COLUMNS
+from municipalities.models import Partner
+from reports.exporting import CSV_COLUMNS
 from reports.models import Event, Participant, Report
 from tests.factories import make_report
 
@@ -21,10 +22,17 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def get_json(client, url) -> dict:
+def get_json(client, url, status=200) -> dict:
     response = client.get(url)
+    assert response.status_code == status
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    return json.loads(body(response))
+    return json.loads(response.content)
+
+
+def get_jsonl(client, url) -> list[dict]:
+    response = client.get(url)
+    assert response["Content-Type"] == "application/jsonl; charset=utf-8"
+    return [json.loads(line) for line in body(response).decode().splitlines()]
 
 
 def get_csv(client, url) -> list[dict]:
@@ -35,31 +43,6 @@ def get_csv(client, url) -> list[dict]:
     reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline=""))
     assert reader.fieldnames == CSV_COLUMNS
     return list(reader)
-
-
-@pytest.fixture
-def reports():
-    return {
-        "seoul_multicultural": make_report(
-            title="ソウル多文化",
-            office="seoul",
-            themes=("multicultural",),
-            events=(("2025-12-18", "2025-12-19"),),
-        ),
-        "seoul_sister": make_report(
-            title="ソウル姉妹都市",
-            office="seoul",
-            themes=("sister-cities",),
-            events=(("2025-10-01", "2025-10-01"),),
-        ),
-        "paris_multicultural": make_report(
-            title="パリ多文化",
-            office="paris",
-            themes=("multicultural",),
-            events=(("2025-11-05", "2025-11-07"),),
-        ),
-        "draft": make_report(title="下書き", office="seoul", status="draft"),
-    }
 
 
 @pytest.fixture
@@ -82,6 +65,12 @@ def full_report():
         published_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC),
     )
     Event.objects.filter(report=report).update(country="KR")
+    report.local_governments.add("324485")  # 美郷町（島根県）
+    report.partners.add(
+        Partner.objects.create(
+            name="蔚山広域市", name_en="Ulsan Metropolitan City", country="KR", slug="kr-ulsan"
+        )
+    )
     Report.objects.filter(pk=report.pk).update(
         title_en="Japan–Korea workshop", summary_en="52 officials met.", source="Vol. 436"
     )
@@ -95,22 +84,71 @@ def test_json_holds_exactly_the_reports_of_the_same_list_in_its_order(client, re
     query = "theme=multicultural&sort=oldest"
     listed = [r.title for r in client.get(f"/reports/?{query}").context["object_list"]]
     data = get_json(client, f"/reports.json?{query}")
-    assert [r["title"] for r in data["results"]] == listed == ["パリ多文化", "ソウル多文化"]
-    assert data["count"] == 2
+    assert (
+        [r["title"] for r in data["results"]]
+        == listed
+        == ["パリ多文化", "ソウル多文化", "行事なし"]
+    )
+    assert data["count"] == 3
 
 
-def test_json_holds_every_page_of_the_list(client):
+def test_json_is_paged_with_the_count_and_a_link_to_the_next_page(client):
     for n in range(25):
         make_report(title=f"報告 {n}")
-    data = get_json(client, "/reports.json?page=2")
-    assert data["count"] == len(data["results"]) == 25
+    data = get_json(client, "/reports.json?office=seoul&page_size=10")
+    assert (data["count"], data["page"], len(data["results"])) == (25, 1, 10)
+    assert data["next"] == "http://testserver/reports.json?office=seoul&page_size=10&page=2"
+    assert data["previous"] is None
+
+
+def test_json_pages_together_hold_every_report_of_the_list_once(client):
+    for n in range(25):
+        make_report(title=f"報告 {n}")
+    titles, url = [], "/reports.json?page_size=10"
+    while url:
+        data = get_json(client, url)
+        titles += [r["title"] for r in data["results"]]
+        url = data["next"]
+    assert sorted(titles) == sorted(f"報告 {n}" for n in range(25))
+
+
+def test_json_last_page_has_no_next_link(client):
+    for n in range(25):
+        make_report(title=f"報告 {n}")
+    data = get_json(client, "/reports.json?page=3&page_size=10")
+    assert (len(data["results"]), data["next"]) == (5, None)
+    assert data["previous"] == "http://testserver/reports.json?page=2&page_size=10"
+
+
+def test_json_page_size_defaults_to_100(client):
+    assert get_json(client, "/reports.json")["page_size"] == 100
+
+
+@pytest.mark.parametrize("query", ["page_size=501", "page_size=0", "page=abc", "page=-1"])
+def test_json_bad_paging_is_a_400_with_a_message(client, query):
+    data = get_json(client, f"/reports.json?{query}", status=400)
+    assert "page" in data["error"]
+
+
+def test_json_page_past_the_end_is_a_404_with_a_message(client, reports):
+    data = get_json(client, "/reports.json?page=9", status=404)
+    assert "このページはありません" in data["error"]
+
+
+def test_json_pages_past_ten_thousand_reports_point_to_the_json_lines_file(client):
+    data = get_json(client, "/reports.json?page=21&page_size=500", status=400)
+    assert "/reports.jsonl" in data["error"]
 
 
 def test_json_ignores_invalid_parameters_as_the_list_does(client, reports):
     query = "office=tokyo&theme=multicultural&date_to=2025-02-30"
     listed = [r.title for r in client.get(f"/reports/?{query}").context["object_list"]]
     data = get_json(client, f"/reports.json?{query}")
-    assert [r["title"] for r in data["results"]] == listed == ["ソウル多文化", "パリ多文化"]
+    assert (
+        [r["title"] for r in data["results"]]
+        == listed
+        == ["ソウル多文化", "パリ多文化", "行事なし"]
+    )
 
 
 def test_json_of_a_report_has_every_public_field(client, full_report):
@@ -138,6 +176,17 @@ def test_json_of_a_report_has_every_public_field(client, full_report):
                 "name_ja": "多文化共生",
                 "name_en": "Multicultural coexistence",
             },
+        ],
+        "municipalities": [
+            {"code": "324485", "name": "美郷町", "prefecture": "島根県", "kind": "town"}
+        ],
+        "partners": [
+            {
+                "name": "蔚山広域市",
+                "name_en": "Ulsan Metropolitan City",
+                "country": "KR",
+                "kind": "city",
+            }
         ],
         "published_at": "2026-02-01T09:00:00+09:00",
         "updated_at": timezone.localtime(full_report.updated_at).isoformat(),
@@ -173,7 +222,7 @@ def test_json_of_a_report_has_every_public_field(client, full_report):
         ],
         "photos": [
             {
-                "url": f"http://testserver{photo.image.url}",
+                "url": f"http://testserver{photo.original_url}",
                 "caption": "写真 1",
                 "alt": "代替テキスト 1",
                 "width": 40,
@@ -194,7 +243,32 @@ def test_english_json_is_the_same_data(client, full_report):
 
 
 def test_empty_json_is_still_a_valid_document(client):
-    assert get_json(client, "/reports.json?q=存在しない") == {"count": 0, "results": []}
+    data = get_json(client, "/reports.json?q=存在しない")
+    assert (data["count"], data["next"], data["results"]) == (0, None, [])
+
+
+# JSON Lines ----------------------------------------------------------------------
+
+
+def test_json_lines_hold_every_report_of_the_list_in_its_order(client, reports):
+    query = "theme=multicultural&sort=oldest"
+    listed = [r.title for r in client.get(f"/reports/?{query}").context["object_list"]]
+    rows = get_jsonl(client, f"/reports.jsonl?{query}")
+    assert [row["title"] for row in rows] == listed
+
+
+def test_json_lines_are_not_paged(client):
+    for n in range(25):
+        make_report(title=f"報告 {n}")
+    assert len(get_jsonl(client, "/reports.jsonl?page=2&page_size=10")) == 25
+
+
+def test_json_lines_carry_the_same_objects_as_the_json(client, full_report):
+    assert get_jsonl(client, "/reports.jsonl") == get_json(client, "/reports.json")["results"]
+
+
+def test_json_lines_have_as_many_reports_as_the_csv_has_rows(client, reports):
+    assert len(get_jsonl(client, "/reports.jsonl")) == len(get_csv(client, "/reports.csv"))
 
 
 def test_json_can_be_read_from_other_sites(client, reports):
@@ -209,7 +283,8 @@ def test_json_queries_do_not_grow_with_the_number_of_reports(client, django_asse
             participants=({"name": "来場者", "people": n},),
             photos=n % 2,
         )
-    with django_assert_max_num_queries(8):
+    # The list's counts and page (cached per revision), then each kind of related row.
+    with django_assert_max_num_queries(12):
         data = get_json(client, "/reports.json?theme=multicultural")
     assert data["count"] == len(data["results"]) == 30
 
@@ -221,7 +296,9 @@ def test_csv_holds_exactly_the_reports_of_the_same_list_in_its_order(client, rep
     query = "office=seoul"
     listed = [r.title for r in client.get(f"/reports/?{query}").context["object_list"]]
     rows = get_csv(client, f"/reports.csv?{query}")
-    assert [row["title"] for row in rows] == listed == ["ソウル多文化", "ソウル姉妹都市"]
+    assert (
+        [row["title"] for row in rows] == listed == ["ソウル多文化", "ソウル姉妹都市", "行事なし"]
+    )
 
 
 def test_csv_is_an_attachment_named_reports_csv(client, reports):
@@ -247,6 +324,9 @@ def test_csv_row_flattens_a_report_into_readable_cells(client, full_report):
         "office_name_en": "Seoul Office",
         "themes": "sister-cities; multicultural",
         "theme_names_ja": "姉妹都市・自治体間交流; 多文化共生",
+        "municipality_codes": "324485",
+        "municipality_names": "島根県美郷町",
+        "partners": "蔚山広域市 (KR)",
         "published_at": "2026-02-01T09:00:00+09:00",
         "updated_at": timezone.localtime(full_report.updated_at).isoformat(),
         "fiscal_year": "2025",
@@ -255,7 +335,7 @@ def test_csv_row_flattens_a_report_into_readable_cells(client, full_report):
         "last_date": "2025-12-19",
         "events": "2025-12-18/2025-12-19 ソウル市内 ソウル KR in_person",
         "participants": "日本の自治体 JP 18自治体 27人; 来場者 約800人",
-        "photos": f"http://testserver{photo.image.url}",
+        "photos": f"http://testserver{photo.original_url}",
     }
 
 
@@ -273,7 +353,7 @@ def test_csv_counts_stay_japanese_on_english_pages(client):
 
 def test_csv_ignores_invalid_parameters_as_the_list_does(client, reports):
     rows = get_csv(client, "/reports.csv?theme=multicultural&fy=abc&page=-1")
-    assert [row["title"] for row in rows] == ["ソウル多文化", "パリ多文化"]
+    assert [row["title"] for row in rows] == ["ソウル多文化", "パリ多文化", "行事なし"]
 
 
 def test_csv_queries_do_not_grow_with_the_number_of_reports(client, django_assert_max_num_queries):
@@ -284,6 +364,31 @@ def test_csv_queries_do_not_grow_with_the_number_of_reports(client, django_asser
             participants=({"name": "来場者", "people": n},),
             photos=n % 2,
         )
-    with django_assert_max_num_queries(7):
+    # One more than before the reports' local governments and partners were prefetched
+    # with the rest of a report's detail (with_detail_data), per chunk, not per report.
+    with django_assert_max_num_queries(8):
         rows = get_csv(client, "/reports.csv")
     assert len(rows) == 30
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        '=HYPERLINK("http://evil.example/","クリック")',
+        "+1+2",
+        "-1+2",
+        "@SUM(A1:A2)",
+        "\t=1+2",
+        "\r=1+2",
+    ],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_start_with_a_quote(client, title):
+    make_report(title=title)
+    [row] = get_csv(client, "/reports.csv")
+    assert row["title"] == "'" + title
+
+
+def test_csv_formula_guard_leaves_numbers_and_plain_text_alone(client):
+    make_report(title="日韓交流 = 友好", fiscal_year=None)
+    [row] = get_csv(client, "/reports.csv")
+    assert (row["title"], row["fiscal_year"]) == ("日韓交流 = 友好", "2025")

@@ -29,54 +29,23 @@ def titles(feed) -> list[str]:
     return [entry.title for entry in feed.entries]
 
 
-@pytest.fixture
-def reports():
-    return {
-        "seoul_multicultural": make_report(
-            title="ソウル多文化",
-            office="seoul",
-            themes=("multicultural", "sister-cities"),
-            summary="安山市で多文化共生を学びました。",
-            published_at=days_ago(1),
-        ),
-        "seoul_sister": make_report(
-            title="ソウル姉妹都市",
-            office="seoul",
-            themes=("sister-cities",),
-            published_at=days_ago(2),
-        ),
-        "paris_multicultural": make_report(
-            title="パリ多文化", office="paris", themes=("multicultural",), published_at=days_ago(3)
-        ),
-        "draft": make_report(
-            title="下書き", office="seoul", themes=("multicultural",), status="draft"
-        ),
-        "scheduled": make_report(
-            title="予約公開",
-            office="seoul",
-            themes=("multicultural",),
-            published_at=timezone.now() + datetime.timedelta(days=1),
-        ),
-    }
-
-
 def test_filtered_feed_holds_exactly_the_reports_of_the_same_list(client, reports):
     query = "office=seoul&theme=multicultural"
     listed = [r.title for r in client.get(f"/reports/?{query}").context["object_list"]]
     feed = parse(client.get(f"/reports/feed/?{query}"))
-    assert titles(feed) == listed == ["ソウル多文化"]
+    assert titles(feed) == listed == ["ソウル多文化", "行事なし"]
 
 
 def test_feed_without_parameters_holds_every_public_report_newest_publication_first(
     client, reports
 ):
     feed = parse(client.get("/reports/feed/"))
-    assert titles(feed) == ["ソウル多文化", "ソウル姉妹都市", "パリ多文化"]
+    assert titles(feed) == ["ソウル多文化", "ソウル姉妹都市", "パリ多文化", "行事なし"]
 
 
 def test_feed_title_names_the_active_filters(client, reports):
     feed = parse(client.get("/reports/feed/?office=seoul&theme=multicultural"))
-    assert feed.feed.title == "CLAIR 活動報告: ソウル事務所・多文化共生"
+    assert feed.feed.title == "CLAIR 活動報告: ソウル事務所、多文化共生"
 
 
 def test_feed_title_without_filters_is_the_portal_name(client, reports):
@@ -92,7 +61,7 @@ def test_feed_links_to_the_list_page_it_follows_and_to_itself(client, reports):
 
 def test_invalid_parameters_are_ignored_as_the_list_ignores_them(client, reports):
     feed = parse(client.get("/reports/feed/?office=tokyo&theme=multicultural&date_from=2025-13-45"))
-    assert titles(feed) == ["ソウル多文化", "パリ多文化"]
+    assert titles(feed) == ["ソウル多文化", "パリ多文化", "行事なし"]
 
 
 def test_entry_carries_summary_office_and_themes(client, reports):
@@ -117,11 +86,12 @@ def test_entry_dates_are_publication_and_last_change(client, reports):
     assert updated == Report.objects.get(pk=report.pk).updated_at
 
 
-def test_entry_id_is_a_tag_uri_that_survives_edits(client, reports):
+def test_entry_id_is_a_tag_uri_that_survives_edits(client, reports, settings):
+    settings.SITE_DOMAIN = "portal.example.jp"
     report = reports["seoul_multicultural"]
     before = parse(client.get("/reports/feed/?office=seoul&theme=multicultural")).entries[0]
     created = report.created_at.astimezone(datetime.UTC).date()
-    assert before.id == f"tag:testserver,{created:%Y-%m-%d}:report-{report.pk}"
+    assert before.id == f"tag:portal.example.jp,{created:%Y-%m-%d}:report-{report.pk}"
 
     Report.objects.filter(pk=report.pk).update(
         title="新しいタイトル", slug="new-slug", updated_at=timezone.now()
@@ -131,10 +101,31 @@ def test_entry_id_is_a_tag_uri_that_survives_edits(client, reports):
     assert after.id == before.id
 
 
-def test_entry_id_ignores_the_port_of_the_host(client, reports, settings):
-    settings.ALLOWED_HOSTS = ["portal.example.jp"]
-    feed = parse(client.get("/reports/feed/", headers={"host": "portal.example.jp:8443"}))
-    assert all(entry.id.startswith("tag:portal.example.jp,") for entry in feed.entries)
+def test_entry_ids_are_the_same_whichever_host_name_the_feed_is_fetched_by(
+    client, reports, settings
+):
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+    settings.SITE_DOMAIN = "portal.example.jp"
+    ids = [
+        [entry.id for entry in parse(client.get("/reports/feed/", headers={"host": host})).entries]
+        for host in ("localhost", "127.0.0.1:8000")
+    ]
+    assert ids[0] == ids[1]
+    assert all(entry_id.startswith("tag:portal.example.jp,") for entry_id in ids[0])
+
+
+def test_site_domain_defaults_to_the_first_allowed_host(monkeypatch):
+    import importlib
+
+    import clair_portal.settings as portal_settings
+
+    monkeypatch.setenv("ALLOWED_HOSTS", ".portal.example.jp,localhost")
+    monkeypatch.delenv("SITE_DOMAIN", raising=False)
+    try:
+        assert importlib.reload(portal_settings).SITE_DOMAIN == "portal.example.jp"
+    finally:
+        monkeypatch.undo()
+        importlib.reload(portal_settings)
 
 
 def test_markup_in_titles_and_summaries_stays_text(client):
@@ -174,14 +165,14 @@ def test_english_feed_uses_english_titles_and_names(client):
 
 def test_office_feed_holds_that_offices_reports(client, reports):
     feed = parse(client.get("/offices/seoul/feed/"))
-    assert titles(feed) == ["ソウル多文化", "ソウル姉妹都市"]
+    assert titles(feed) == ["ソウル多文化", "ソウル姉妹都市", "行事なし"]
     assert feed.feed.title == "CLAIR 活動報告: ソウル事務所"
     assert feed.feed.link == "http://testserver/offices/seoul/"
 
 
 def test_theme_feed_holds_that_themes_reports(client, reports):
     feed = parse(client.get("/themes/multicultural/feed/"))
-    assert titles(feed) == ["ソウル多文化", "パリ多文化"]
+    assert titles(feed) == ["ソウル多文化", "パリ多文化", "行事なし"]
     assert feed.feed.title == "CLAIR 活動報告: 多文化共生"
     assert feed.feed.link == "http://testserver/themes/multicultural/"
 
@@ -215,7 +206,7 @@ def test_list_page_links_its_feed_keeping_filters_but_not_page_or_sort(client, r
     response = client.get("/reports/?office=seoul&theme=multicultural&sort=oldest&page=1")
     assert feed_links(response) == [
         (
-            "CLAIR 活動報告: ソウル事務所・多文化共生",
+            "CLAIR 活動報告: ソウル事務所、多文化共生",
             "/reports/feed/?office=seoul&amp;theme=multicultural",
         )
     ]

@@ -17,9 +17,8 @@ from offices.models import Office
 from reports import roles
 from reports.models import Event, Participant, Photo, Report, Theme
 from tests import hostile
-from tests.factories import make_report
+from tests.factories import make_report, staff
 from tests.test_admin import ADD_URL, report_form
-from tests.test_permissions import staff
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Generated hostile query strings on every public URL: never a 5xx, never markup reflected.
 
 `HYPOTHESIS_PROFILE=sweep .venv/bin/pytest tests/test_hostile_sweep.py -s` runs the
-10,000-request sweep of the README; by default (profile "ci") a few hundred.
+10,000-request sweep of docs/security.md; by default (profile "ci") a few hundred.
 """
 
 import time

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from reports import services
+from reports import importing
 from reports.models import Event, Participant, Photo, Report
 from tests.factories import make_report
 
@@ -45,6 +45,8 @@ def line(external_id: str = "flash-2022-09-28-bej", **fields) -> dict:
         "summary_en": "Forty years of exchange were celebrated.",
         "body": "第一段落です。\n\n第二段落です。",
         "themes": ["sister-cities", "tourism-culture"],  # in display order, as exported
+        "municipalities": ["420000", "422011"],  # 長崎県, 長崎市: by code, as exported
+        "partners": [{"name": "北京市", "name_en": "Beijing", "country": "CN", "kind": "region"}],
         "status": "published",
         "published_at": "2022-09-28T09:00:00+09:00",
         "fiscal_year": 2022,
@@ -641,32 +643,27 @@ class Terminal(StringIO):
         return True
 
 
-def test_progress_is_shown_on_a_terminal_only(tmp_path, monkeypatch):
-    monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
-    path = write_jsonl(tmp_path / "r.jsonl", *[line(f"r-{n}") for n in range(4)])
+def test_progress_is_shown_on_a_terminal_only(tmp_path):
+    path = write_jsonl(tmp_path / "r.jsonl", *[line(f"r-{n}") for n in range(500)])
     terminal, pipe = Terminal(), StringIO()
     call_command("import_reports", str(path), "--dry-run", stdout=StringIO(), stderr=terminal)
-    call_command("import_reports", str(path), stdout=StringIO(), stderr=pipe)
-    assert "\rchecking: line 2 (" in terminal.getvalue()
+    call_command("import_reports", str(path), "--dry-run", stdout=StringIO(), stderr=pipe)
+    assert "\rchecking: line 500 (" in terminal.getvalue()
     assert pipe.getvalue() == ""
 
 
 def test_small_batches_import_the_same_as_one(tmp_path):
-    lines = [line(f"r-{n}", slug=None, title="同じタイトル") for n in range(5)]
-    path = write_jsonl(tmp_path / "r.jsonl", *lines, line("r-9", slug="同じタイトル-3"))
-    summary = services.reports_import(path=path, chunk_size=2)
+    base = "2022-nagasaki-delegation-holds-exchange-event-in-beijing"
+    lines = [line(f"r-{n}", slug=None) for n in range(5)]
+    path = write_jsonl(tmp_path / "r.jsonl", *lines, line("r-9", slug=f"{base}-3"))
+    summary = importing.reports_import(path=path, chunk_size=2)
     assert (summary.created, summary.updated, summary.unchanged) == (6, 0, 0)
     # Generated slugs skip the one a later line claims.
-    assert sorted(Report.objects.values_list("slug", flat=True)) == [
-        "同じタイトル",
-        "同じタイトル-2",
-        "同じタイトル-3",
-        "同じタイトル-4",
-        "同じタイトル-5",
-        "同じタイトル-6",
-    ]
-    assert Report.objects.get(external_id="r-9").slug == "同じタイトル-3"
-    summary = services.reports_import(path=path, chunk_size=2)
+    assert sorted(Report.objects.values_list("slug", flat=True)) == sorted(
+        [base, *(f"{base}-{n}" for n in range(2, 7))]
+    )
+    assert Report.objects.get(external_id="r-9").slug == f"{base}-3"
+    summary = importing.reports_import(path=path, chunk_size=2)
     assert summary.unchanged == 6
 
 
@@ -736,3 +733,24 @@ def test_a_line_break_in_a_key_or_value_stays_on_its_error_line(tmp_path):
     assert heading.endswith("2 errors, nothing was imported:")
     assert errors[0].startswith("line 2: unknown field 'x\\u000aline 9: fake' (allowed:")
     assert errors[1].startswith("line 2: office 'to\\u000akyo' is not one of:")
+
+
+def planner_has_statistics_for_reports() -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'reports_report'")
+            return cursor.fetchone()[0] >= 1000
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return False
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'reports_report'")
+        return cursor.fetchone()[0] > 0
+
+
+def test_a_bulk_import_leaves_the_planner_statistics_of_what_it_wrote(tmp_path):
+    path = write_jsonl(tmp_path / "bulk.jsonl", *(line(f"bulk-{n}") for n in range(1000)))
+    import_file(path)
+    assert Report.objects.count() == 1000
+    assert planner_has_statistics_for_reports()

@@ -4,16 +4,18 @@ In a database of its own (alias "scratch": a file, or a new PostgreSQL database)
 so the suite's test database, and the order of the tests, are not affected.
 """
 
+import contextlib
 import secrets
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from offices.models import Office
-from reports.models import ContentRevision, Event, Report, Theme
-from reports.revision import CONTENT_TABLES
+from reports.content_revision import CONTENT_TABLES
+from reports.models import ContentRevision, Event, Photo, Report, Theme
 
 ALIAS = "scratch"
 OUR_APPS = ["reports", "offices"]  # reports depends on offices: unapplied first
@@ -98,43 +100,49 @@ OFFICE_FIELDS = [f.name for f in Office._meta.concrete_fields if f.name != "id"]
 THEME_FIELDS = [f.name for f in Theme._meta.concrete_fields if f.name != "id"]
 
 
+@contextlib.contextmanager
+def scratch_database(tmp_path_factory, alias: str):
+    """A new, empty database under `alias` (a file, or a new PostgreSQL database)."""
+    default = connection.settings_dict
+    created = None
+    if connection.vendor == "sqlite":
+        name = str(tmp_path_factory.mktemp("migrations") / f"{alias}.sqlite3")
+    else:
+        # Named after the configured database (clair_<name>_migrations_…).
+        base = default["NAME"].removeprefix("test_")
+        created = name = f"{base}_migrations_{secrets.token_hex(4)}"
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connections.settings[alias] = {**default, "NAME": name}
+    try:
+        yield alias
+    finally:
+        connections[alias].close()
+        del connections[alias]
+        del connections.settings[alias]
+        if created:
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="module")
 def cycle(tmp_path_factory, django_db_blocker):
     """Migrate a new database forward from zero, ours back to zero, and forward again.
 
     Yields what was seen at each step; the database stays for the tests to write to.
     """
-    default = connection.settings_dict
-    created = None
-    with django_db_blocker.unblock():
-        if connection.vendor == "sqlite":
-            name = str(tmp_path_factory.mktemp("migrations") / "scratch.sqlite3")
-        else:
-            # Named after the configured database (clair_<name>_migrations_…).
-            base = default["NAME"].removeprefix("test_")
-            created = name = f"{base}_migrations_{secrets.token_hex(4)}"
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-        connections.settings[ALIAS] = {**default, "NAME": name}
-        try:
-            seen = {}
-            call_command("migrate", database=ALIAS, verbosity=0)
-            seen["schema_first"] = schema(ALIAS)
-            seen["data_first"] = reference_data(ALIAS)
-            for app in OUR_APPS:
-                call_command("migrate", app, "zero", database=ALIAS, verbosity=0)
-            seen["ours_at_zero"] = ours(ALIAS)
-            call_command("migrate", database=ALIAS, verbosity=0)
-            seen["schema_again"] = schema(ALIAS)
-            seen["data_again"] = reference_data(ALIAS)
-            yield seen
-        finally:
-            connections[ALIAS].close()
-            del connections[ALIAS]
-            del connections.settings[ALIAS]
-            if created:
-                with connection._nodb_cursor() as cursor:
-                    cursor.execute(f'DROP DATABASE IF EXISTS "{created}" WITH (FORCE)')
+    with django_db_blocker.unblock(), scratch_database(tmp_path_factory, ALIAS):
+        seen = {}
+        call_command("migrate", database=ALIAS, verbosity=0)
+        seen["schema_first"] = schema(ALIAS)
+        seen["data_first"] = reference_data(ALIAS)
+        for app in OUR_APPS:
+            call_command("migrate", app, "zero", database=ALIAS, verbosity=0)
+        seen["ours_at_zero"] = ours(ALIAS)
+        call_command("migrate", database=ALIAS, verbosity=0)
+        seen["schema_again"] = schema(ALIAS)
+        seen["data_again"] = reference_data(ALIAS)
+        yield seen
 
 
 def test_migrating_our_apps_to_zero_leaves_nothing_of_theirs(cycle):
@@ -182,3 +190,38 @@ def test_after_migrating_forward_again_writes_bump_the_content_revision(cycle, d
         after_event = revisions.get(pk=1).number
 
         assert start < after_report < after_event
+
+
+def test_the_photo_keys_migration_renames_stored_photos_after_their_keys(
+    tmp_path_factory, django_db_blocker, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    camera_names = ["photos/2026/01/IMG_0001.jpg", "photos/2026/01/IMG_0001-thumb.webp"]
+    for name in camera_names:
+        (settings.MEDIA_ROOT / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings.MEDIA_ROOT / name).write_bytes(name.encode())
+    with django_db_blocker.unblock(), scratch_database(tmp_path_factory, "photos_scratch") as alias:
+        executor = MigrationExecutor(connections[alias])
+        executor.migrate([("reports", "0009_performance_indexes_and_content_revision")])
+        apps = executor.loader.project_state(
+            ("reports", "0009_performance_indexes_and_content_revision")
+        ).apps
+        office = apps.get_model("offices", "Office").objects.using(alias).get(code="seoul")
+        report = (
+            apps.get_model("reports", "Report")
+            .objects.using(alias)
+            .create(title="写真の移行", slug="photo-migration", office=office, summary="概要")
+        )
+        apps.get_model("reports", "Photo").objects.using(alias).create(
+            report=report, image=camera_names[0], thumb_webp=camera_names[1]
+        )
+        call_command("migrate", "reports", database=alias, verbosity=0)
+        photo = Photo.objects.using(alias).get()
+        connections[alias].close()
+    stored = sorted(
+        str(p.relative_to(settings.MEDIA_ROOT)) for p in settings.MEDIA_ROOT.rglob("*.*")
+    )
+    assert stored == sorted([photo.image.name, photo.thumb_webp.name])
+    assert photo.image.name == f"photos/{photo.key[:2]}/{photo.key}.jpg"
+    assert photo.thumb_webp.name == f"photos/{photo.key[:2]}/{photo.key}-thumb.webp"
+    assert (settings.MEDIA_ROOT / photo.image.name).read_bytes() == camera_names[0].encode()

@@ -146,15 +146,13 @@ def test_a_503_from_readyz_is_logged_with_its_request_id(caplog):
 def test_a_connection_lost_before_a_bigram_search_is_django_s_operational_error():
     import psycopg2
 
-    from reports.models import plan_bigram_queries_without_seq_scans
+    from reports.search import index_only_plans
 
     lost = mock.Mock()
     lost.connection.cursor.side_effect = psycopg2.OperationalError("server closed the connection")
     lost.wrap_database_errors = connection.wrap_database_errors
     with pytest.raises(OperationalError):
-        plan_bigram_queries_without_seq_scans(
-            mock.Mock(), "SELECT clair_bigrams(x)", (), False, {"connection": lost}
-        )
+        index_only_plans(mock.Mock(), "SELECT clair_bigrams(x)", (), False, {"connection": lost})
 
 
 def test_an_anonymous_request_logs_user_id_null(client, caplog):

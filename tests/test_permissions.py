@@ -5,13 +5,12 @@ for a report of its own office and of another office, through admin URLs.
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from offices.models import Office
 from reports import roles
 from reports.models import Report
-from tests.factories import make_report
+from tests.factories import make_report, staff
 from tests.test_admin import report_form
 
 pytestmark = pytest.mark.django_db
@@ -22,26 +21,6 @@ ADD_URL = "/admin/reports/report/add/"
 
 def change_url(report):
     return f"/admin/reports/report/{report.pk}/change/"
-
-
-def staff(django_user_model, username, *, group=None, offices=(), superuser=False):
-    if superuser:
-        return django_user_model.objects.create_superuser(username, f"{username}@example.org", "pw")
-    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    user.offices.set(Office.objects.filter(code__in=offices))
-    return user
-
-
-@pytest.fixture
-def seoul_editor(django_user_model):
-    return staff(django_user_model, "seoul", group=roles.OFFICE_EDITORS, offices=["seoul"])
-
-
-@pytest.fixture
-def hq_editor(django_user_model):
-    return staff(django_user_model, "hq", group=roles.HQ_EDITORS)
 
 
 @pytest.fixture
@@ -103,15 +82,66 @@ def test_office_editor_opens_own_report(client, seoul_editor, own):
     assert as_user(client, seoul_editor).get(change_url(own)).status_code == 200
 
 
-@pytest.mark.parametrize(
-    "suffix", ["change/", "delete/", "history/", "preview/", ""], ids=lambda s: s or "bare"
-)
+SUFFIXES = ["change/", "delete/", "history/", "preview/", ""]
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES, ids=lambda s: s or "bare")
 def test_office_editor_cannot_reach_another_office_report_by_any_url(
     client, seoul_editor, other, suffix
 ):
     url = f"/admin/reports/report/{other.pk}/{suffix}"
     response = as_user(client, seoul_editor).get(url, follow=True)
-    assert response.status_code in (403, 404)
+    assert other.title not in response.text
+    assert response.status_code in (200, 404)  # the admin's home with "does not exist", or 404
+
+
+def answer(client, pk, suffix) -> list:
+    """What the admin answers for an id, followed to the end, with the id left out."""
+    response = client.get(f"/admin/reports/report/{pk}/{suffix}", follow=True)
+    said = [(url.replace(str(pk), "ID"), status) for url, status in response.redirect_chain]
+    said.append(response.status_code)
+    if response.context and "messages" in response.context:
+        said += [str(message).replace(str(pk), "ID") for message in response.context["messages"]]
+    return said
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES, ids=lambda s: s or "bare")
+def test_another_office_report_answers_exactly_as_a_missing_one(
+    client, seoul_editor, other, suffix
+):
+    as_user(client, seoul_editor)
+    assert answer(client, other.pk, suffix) == answer(client, other.pk + 1000, suffix)
+
+
+@pytest.mark.parametrize("public", [True, False])
+def test_view_on_site_answers_another_office_report_as_a_missing_one(client, seoul_editor, public):
+    from django.contrib.contenttypes.models import ContentType
+
+    theirs = make_report(office="paris", status="published" if public else "draft")
+    kind = ContentType.objects.get_for_model(Report).pk
+    as_user(client, seoul_editor)
+    response = client.get(f"/admin/r/{kind}/{theirs.pk}/")
+    assert response.status_code == 404
+    assert response.status_code == client.get(f"/admin/r/{kind}/{theirs.pk + 1000}/").status_code
+
+
+def test_view_on_site_of_an_own_draft_opens_the_preview(client, seoul_editor, own):
+    from django.contrib.contenttypes.models import ContentType
+
+    kind = ContentType.objects.get_for_model(Report).pk
+    response = as_user(client, seoul_editor).get(f"/admin/r/{kind}/{own.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/reports/report/{own.pk}/preview/"
+
+
+def test_view_on_site_of_a_public_report_opens_its_page(client, seoul_editor):
+    from django.contrib.contenttypes.models import ContentType
+
+    report = make_report(office="seoul")
+    kind = ContentType.objects.get_for_model(Report).pk
+    response = as_user(client, seoul_editor).get(f"/admin/r/{kind}/{report.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(report.get_absolute_url())
 
 
 def test_office_editor_cannot_change_another_office_report_by_post(client, seoul_editor, other):
@@ -158,14 +188,14 @@ def test_office_editor_adds_a_draft_for_own_office(client, seoul_editor):
         ADD_URL, report_form(office=str(seoul.pk), status="review")
     )
     assert response.status_code == 302
-    assert Report.objects.get(slug="admin-added-report").status == "review"
+    assert Report.objects.get(title="管理画面から追加した報告").status == "review"
 
 
 def test_office_editor_cannot_add_for_another_office(client, seoul_editor):
     response = as_user(client, seoul_editor).post(ADD_URL, report_form(status="draft"))
     assert response.status_code == 200
     assert "office" in response.context["adminform"].form.errors
-    assert not Report.objects.filter(slug="admin-added-report").exists()
+    assert not Report.objects.filter(title="管理画面から追加した報告").exists()
 
 
 # publish -----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The photo pipeline, through the admin's forms and the public pages."""
 
+import datetime
 import io
 import re
 import struct
@@ -9,8 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageCms
 
+from reports import photos
 from reports.models import Photo, Report
 from tests.factories import make_report
 from tests.test_admin import ADD_URL, inline_management, report_form
@@ -268,7 +271,7 @@ def test_a_small_photo_is_never_enlarged(admin_client_logged_in):
     add_report_with_photo(admin_client_logged_in, upload(image_bytes("JPEG", size=(300, 200))))
     photo = added_photo()
     assert stored(photo, "thumb_jpeg").size == stored(photo, "display_webp").size == (300, 200)
-    assert photo.webp_srcset == f"{photo.thumb_webp.url} 300w"
+    assert photo.webp_srcset == f"{photo.file_url('thumb_webp')} 300w"
 
 
 def test_a_narrow_very_tall_photo_gets_renditions_webp_can_hold(admin_client_logged_in):
@@ -278,9 +281,9 @@ def test_a_narrow_very_tall_photo_gets_renditions_webp_can_hold(admin_client_log
     response = add_report_with_photo(admin_client_logged_in, tall)
     assert response.status_code == 302
     photo = added_photo()
-    assert (photo.width, photo.height) == (100, 20_000)
-    assert (photo.thumb_width, photo.thumb_height) == (82, 16_383)
-    assert stored(photo, "display_webp").size == (82, 16_383)
+    # The stored original is at most 2,400 px on its long side, which WebP holds.
+    assert (photo.width, photo.height) == (12, 2_400)
+    assert stored(photo, "display_webp").size == (12, 2_400)
 
 
 def test_saving_the_report_again_does_not_reprocess_its_photos(admin_client_logged_in):
@@ -310,12 +313,12 @@ def test_report_page_serves_photos_with_srcset_sizes_dimensions_and_lazy_loading
     figure = re.search(r"<figure>.*?</figure>", html, re.S).group()
     sizes = 'sizes="(min-width: 35rem) 25rem, 100vw"'
     assert (
-        f'<source type="image/webp" srcset="{photo.thumb_webp.url} 400w, '
-        f'{photo.display_webp.url} 1200w" {sizes}>'
+        f'<source type="image/webp" srcset="{photo.file_url("thumb_webp")} 400w, '
+        f'{photo.file_url("display_webp")} 1200w" {sizes}>'
     ) in figure
     assert (
-        f'src="{photo.display_jpeg.url}" srcset="{photo.thumb_jpeg.url} 400w, '
-        f'{photo.display_jpeg.url} 1200w" {sizes}'
+        f'src="{photo.file_url("display_jpeg")}" srcset="{photo.file_url("thumb_jpeg")} 400w, '
+        f'{photo.file_url("display_jpeg")} 1200w" {sizes}'
     ) in figure
     assert 'alt="来場者で賑わうブース" width="1200" height="800" loading="lazy"' in figure
     assert "<figcaption>ブースの様子</figcaption>" in figure
@@ -325,15 +328,18 @@ def test_photo_link_opens_the_display_image(admin_client_logged_in, client):
     add_report_with_photo(admin_client_logged_in, upload(image_bytes("JPEG", size=(2400, 1600))))
     photo = added_photo()
     html = client.get(Report.objects.get(slug=SLUG).get_absolute_url()).text
-    assert f'<a href="{photo.display_jpeg.url}">' in html
-    assert photo.image.url not in html
+    assert f'<a href="{photo.file_url("display_jpeg")}">' in html
+    assert photo.original_url not in html
 
 
 def test_shared_image_is_the_display_jpeg_with_its_size(admin_client_logged_in, client):
     add_report_with_photo(admin_client_logged_in, upload(image_bytes("JPEG", size=(2400, 1600))))
     photo = added_photo()
     html = client.get(Report.objects.get(slug=SLUG).get_absolute_url()).text
-    assert f'<meta property="og:image" content="http://testserver{photo.display_jpeg.url}">' in html
+    assert (
+        f'<meta property="og:image" content="http://testserver{photo.file_url("display_jpeg")}">'
+        in html
+    )
     assert '<meta property="og:image:width" content="1200">' in html
     assert '<meta property="og:image:height" content="800">' in html
 
@@ -343,11 +349,11 @@ def test_list_card_thumbnail_is_served_from_the_renditions(client):
     photo = report.photos.get()
     html = client.get("/reports/").text
     card = re.search(r'<article class="report-card">.*?</article>', html, re.S).group()
-    assert f'<source type="image/webp" srcset="{photo.thumb_webp.url} 40w"' in card
+    assert f'<source type="image/webp" srcset="{photo.file_url("thumb_webp")} 40w"' in card
     assert 'sizes="(min-width: 48rem) 9rem, 6rem"' in card
     assert (
-        f'class="report-card__thumb" src="{photo.display_jpeg.url}" '
-        f'srcset="{photo.thumb_jpeg.url} 40w"'
+        f'class="report-card__thumb" src="{photo.file_url("display_jpeg")}" '
+        f'srcset="{photo.file_url("thumb_jpeg")} 40w"'
     ) in card
     assert 'alt="" width="40" height="30" loading="lazy"' in card
 
@@ -409,7 +415,7 @@ def test_replacing_a_photo_image_removes_the_old_files(
 def test_files_written_in_a_rolled_back_transaction_are_removed(settings):
     report = make_report()
     with pytest.raises(RuntimeError), transaction.atomic():
-        Photo.objects.create(report=report, image=upload(image_bytes("JPEG")))
+        photos.photo_store_upload(photo=Photo(report=report), file=upload(image_bytes("JPEG")))
         assert len(media_files(settings)) == 5
         raise RuntimeError("the rest of the import failed")
     assert media_files(settings) == set()
@@ -429,7 +435,7 @@ def test_no_file_is_orphaned_after_photos_are_added_replaced_and_deleted(
         deleted = admin_client_logged_in.post(
             f"/admin/reports/report/{report.pk}/delete/", {"post": "yes"}
         )
-        kept.photos.first().delete()
+        photos.photo_delete(photo=kept.photos.first())
     assert replaced.status_code == deleted.status_code == 302
     remaining = {name for p in Photo.objects.all() for name in p.file_names()}
     assert len(remaining) == 5 and kept.photos.count() == 1
@@ -442,3 +448,102 @@ def test_demo_loader_photos_go_through_the_pipeline(settings):
     assert photos and all(len(p.file_names()) == 5 for p in photos)
     assert all(p.display_width == 1200 and p.thumb_width == 400 for p in photos)
     assert media_files(settings) == {name for p in photos for name in p.file_names()}
+
+
+# Who may see a photo ----------------------------------------------------------
+
+
+def photo_response(client, photo, field="display_jpeg"):
+    return client.get(photo.file_url(field))
+
+
+def test_a_published_reports_photo_is_served_to_anyone_and_may_be_cached(client):
+    photo = make_report(photos=1).photos.get()
+    response = photo_response(client, photo)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Cache-Control"] == "public, max-age=600"
+    assert b"".join(response.streaming_content) == photo.display_jpeg.open("rb").read()
+
+
+@pytest.mark.parametrize("status", ["draft", "review", "withdrawn"])
+def test_photos_of_a_report_that_is_not_public_are_not_served_to_the_public(client, status):
+    photo = make_report(photos=1, status=status).photos.get()
+    for field in Photo.file_field_names():
+        assert photo_response(client, photo, field).status_code == 404
+
+
+def test_a_scheduled_reports_photos_are_served_once_its_time_has_come(client):
+    report = make_report(photos=1, published_at=timezone.now() + datetime.timedelta(days=1))
+    photo = report.photos.get()
+    assert photo_response(client, photo).status_code == 404
+    Report.objects.filter(pk=report.pk).update(published_at=timezone.now())
+    assert photo_response(client, photo).status_code == 200
+
+
+def test_withdrawing_a_report_takes_its_photos_out_of_public_view(client, hq_editor):
+    report = make_report(photos=1, office="paris")
+    photo = report.photos.get()
+    client.force_login(hq_editor)
+    client.post(
+        "/admin/reports/report/",
+        {"action": "withdraw", "_selected_action": [str(report.pk)]},
+    )
+    client.logout()
+    assert photo_response(client, photo).status_code == 404
+
+
+def test_an_editor_of_the_office_sees_its_drafts_photos_unshared(client, seoul_editor):
+    photo = make_report(photos=1, status="draft", office="seoul").photos.get()
+    client.force_login(seoul_editor)
+    response = photo_response(client, photo)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_an_editor_of_another_office_does_not_see_a_drafts_photos(client, seoul_editor):
+    photo = make_report(photos=1, status="draft", office="paris").photos.get()
+    client.force_login(seoul_editor)
+    assert photo_response(client, photo).status_code == 404
+
+
+def test_stored_photo_names_keep_nothing_of_the_uploaded_name(admin_client_logged_in):
+    add_report_with_photo(admin_client_logged_in, upload(image_bytes("JPEG"), "IMG_0001.jpg"))
+    photo = added_photo()
+    assert not any("IMG_0001" in name for name in photo.file_names())
+    assert len(photo.key) >= 22  # 128 random bits in URL-safe base64
+    assert all(photo.key in name for name in photo.file_names())
+
+
+def test_the_media_folder_is_not_served(client):
+    photo = make_report(photos=1, status="draft").photos.get()
+    assert client.get(f"/media/{photo.image.name}").status_code == 404
+
+
+def test_a_replaced_image_gets_a_new_address(admin_client_logged_in, client):
+    add_report_with_photo(admin_client_logged_in, upload(image_bytes("JPEG")))
+    report, old = Report.objects.get(slug=SLUG), added_photo()
+    admin_client_logged_in.post(
+        f"/admin/reports/report/{report.pk}/change/",
+        change_form(report, old, **{"photos-0-image": upload(image_bytes("PNG"), "n.png")}),
+    )
+    assert added_photo().key != old.key
+    assert client.get(old.file_url("display_jpeg")).status_code == 404
+
+
+# How much work one save may cause ----------------------------------------------
+
+
+def test_a_save_with_more_new_photos_than_the_limit_is_refused_with_a_message(
+    admin_client_logged_in, settings
+):
+    settings.PHOTO_MAX_UPLOADS_PER_SAVE = 2
+    data = report_form(**inline_management("photos", 3))
+    for n in range(3):
+        data[f"photos-{n}-image"] = upload(image_bytes("JPEG"), f"p{n}.jpg")
+        data[f"photos-{n}-alt_text"] = f"写真 {n}"
+        data[f"photos-{n}-position"] = str(n)
+    response = admin_client_logged_in.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "一度に追加・差し替えできる写真は 2 枚までです" in response.text
+    assert not Report.objects.filter(slug=SLUG).exists()

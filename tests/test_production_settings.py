@@ -103,6 +103,58 @@ def test_five_wrong_passwords_lock_the_login_with_a_clear_message(client, staff_
     assert "15 分ほど待ってから" in response.text
 
 
+PROXY = "10.0.0.5"  # the TLS proxy's own address, as the portal sees every request
+
+
+def attempt_through_proxy(client, password, visitor, sent_by_visitor=""):
+    forwarded = f"{sent_by_visitor}, {visitor}" if sent_by_visitor else visitor
+    return client.post(
+        LOGIN,
+        {"username": "tanaka", "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+@override_settings(AXES_ENABLED=True, TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_one_visitors_wrong_passwords_do_not_lock_out_another(client, staff_user):
+    for _ in range(5):
+        attempt_through_proxy(client, "wrong", visitor="203.0.113.7")
+    assert attempt_through_proxy(client, "wrong", visitor="203.0.113.7").status_code == 429
+    response = attempt_through_proxy(client, "correct-horse-77", visitor="198.51.100.20")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+@override_settings(AXES_ENABLED=True, TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lockout(
+    client, staff_user
+):
+    for n in range(5):
+        attempt_through_proxy(client, "wrong", visitor="203.0.113.7", sent_by_visitor=f"1.1.1.{n}")
+    response = attempt_through_proxy(
+        client, "correct-horse-77", visitor="203.0.113.7", sent_by_visitor="9.9.9.9"
+    )
+    assert response.status_code == 429
+
+
+@override_settings(AXES_ENABLED=True, TRUSTED_PROXY_COUNT=0)
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, staff_user):
+    for n in range(5):
+        client.post(
+            LOGIN,
+            {"username": "tanaka", "password": "wrong"},
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR=f"1.1.1.{n}",
+        )
+    response = client.post(
+        LOGIN,
+        {"username": "tanaka", "password": "correct-horse-77"},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_X_FORWARDED_FOR="9.9.9.9",
+    )
+    assert response.status_code == 429
+
+
 @override_settings(AXES_ENABLED=True)
 def test_the_lockout_expires_after_the_cool_off(client, staff_user):
     from axes.models import AccessAttempt

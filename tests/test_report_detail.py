@@ -15,7 +15,10 @@ def test_report_page_shows_participants_with_computed_total(client):
     )
     html = client.get(report.get_absolute_url()).text
     assert "18自治体" in html and "27人" in html
-    assert '<th scope="row">合計</th><td>33自治体</td><td>52人</td>' in html
+    assert (
+        '<th scope="row">合計</th><td data-label="自治体数">33自治体</td><td data-label="人数">52人</td>'
+        in html
+    )
 
 
 @pytest.mark.parametrize(
@@ -36,7 +39,7 @@ def test_total_of_an_approximate_row_is_approximate(client):
             {"name": "B", "people": 800, "qualifier": Participant.Qualifier.ABOUT},
         )
     )
-    assert "<td>約810人</td>" in client.get(report.get_absolute_url()).text
+    assert '<td data-label="人数">約810人</td>' in client.get(report.get_absolute_url()).text
 
 
 def test_report_page_shows_photos_with_caption_and_alt_text(client):

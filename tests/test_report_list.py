@@ -120,18 +120,65 @@ def test_pagination_shows_twenty_a_page_and_keeps_filters(client):
     assert len(page2.context["object_list"]) == 3
 
 
-def test_page_past_the_end_is_404(client):
+def test_a_page_past_the_end_shows_the_last_page_with_a_message(client):
+    for n in range(25):
+        make_report(title=f"報告 {n}")
+    response = client.get(LIST, {"page": "99"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2
+    assert "99 ページ目はありません。最後の 2 ページ目を表示しています。" in response.text
+
+
+def test_a_page_past_the_end_of_an_empty_list_shows_the_empty_list(client):
+    response = client.get(LIST, {"page": "3", "q": "存在しない言葉"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1
+
+
+def test_the_title_names_the_filters_and_the_page(client):
+    for n in range(25):
+        make_report(title=f"交流の報告 {n}", office="seoul")
+    response = client.get(LIST, {"q": "交流", "office": "seoul", "page": "2"})
+    title = response.text.split("<title>")[1].split("</title>")[0]
+    assert title == ("キーワード「交流」、ソウル事務所の活動報告（2 ページ目） | 自治体国際化協会")
+
+
+def test_the_title_of_the_unfiltered_list_is_plain(client):
+    response = client.get(LIST)
+    assert "<title>活動報告 | 自治体国際化協会</title>" in response.text
+
+
+def test_the_sort_menu_offers_relevance_only_with_a_keyword(client):
     make_report()
-    response = client.get(LIST, {"page": "3"})
-    assert response.status_code == 404
-    assert "ページが見つかりません" in response.text
+    without = [value for value, _ in client.get(LIST).context["sort_options"]]
+    with_words = [value for value, _ in client.get(LIST, {"q": "報告"}).context["sort_options"]]
+    assert (without, with_words) == (["newest", "oldest"], ["relevance", "newest", "oldest"])
+
+
+def test_the_summary_says_the_keyword_once_with_no_double_colon(client):
+    make_report(title="交流の報告")
+    response = client.get(LIST, {"q": "交流"})
+    assert response.context["results_summary"] == "キーワード「交流」: 1件"
+
+
+def test_date_filters_read_as_dates_everywhere_else_do(client):
+    response = client.get(LIST, {"date_from": "2025-11-01", "date_to": "2026-03-31"})
+    labels = [item["label"] for item in response.context["active_filters"]]
+    assert labels == ["2025年11月1日から", "2026年3月31日まで"]
+
+
+def test_filters_joined_in_the_summary_are_not_confused_with_theme_names(client):
+    response = client.get(LIST, {"theme": ["sister-cities", "multicultural"]})
+    assert response.context["results_summary"].startswith(
+        "多文化共生、姉妹都市・自治体間交流:"
+    ) or (response.context["results_summary"].startswith("姉妹都市・自治体間交流、多文化共生:"))
 
 
 def test_active_filters_are_listed_with_links_that_remove_them(client):
     make_report()
     response = client.get(LIST, {"office": ["seoul", "paris"], "q": "交流"})
     labels = [item["label"] for item in response.context["active_filters"]]
-    assert labels == ["キーワード: 交流", "ソウル事務所", "パリ事務所"]
+    assert labels == ["キーワード「交流」", "ソウル事務所", "パリ事務所"]
     assert 'href="?office=seoul&amp;office=paris"' in response.text  # removes q
     assert 'href="?office=paris&amp;q=%E4%BA%A4%E6%B5%81"' in response.text  # removes seoul
 

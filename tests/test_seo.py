@@ -4,6 +4,7 @@ related reports, and the accessibility statement."""
 import datetime
 import html
 import re
+import urllib.robotparser
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -161,17 +162,60 @@ def test_robots_txt_allows_all_but_the_admin_and_the_exports_and_names_the_sitem
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.text.split("\n") == [
         "User-agent: *",
-        "Allow: /",
         "Disallow: /admin/",
         "Disallow: /reports.json",
+        "Disallow: /reports.jsonl",
         "Disallow: /reports.csv",
+        "Disallow: /reports/calendar.ics",
         "Disallow: /en/reports.json",
+        "Disallow: /en/reports.jsonl",
         "Disallow: /en/reports.csv",
+        "Disallow: /en/reports/calendar.ics",
         "Disallow: /*.ics",
+        "Allow: /",
         "",
         "Sitemap: http://testserver/sitemap.xml",
         "",
     ]
+
+
+def robots_parser(client):
+    parser = urllib.robotparser.RobotFileParser()
+    parser.parse(client.get("/robots.txt").text.splitlines())
+    return parser
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/reports/report/",
+        "/reports.csv",
+        "/reports.csv?office=seoul",
+        "/reports.json",
+        "/reports.jsonl",
+        "/reports/calendar.ics",
+        "/en/reports.csv",
+        "/en/reports/calendar.ics?theme=multicultural",
+    ],
+)
+def test_a_first_match_robots_parser_reads_the_admin_exports_and_calendars_as_disallowed(
+    client, path
+):
+    assert not robots_parser(client).can_fetch("*", f"http://testserver{path}")
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/reports/", "/reports/?office=seoul", "/reports/some-report/", "/offices/seoul/"]
+)
+def test_a_first_match_robots_parser_reads_the_public_pages_as_allowed(client, path):
+    assert robots_parser(client).can_fetch("*", f"http://testserver{path}")
+
+
+def test_a_reports_calendar_asks_crawlers_not_to_index_it(client):
+    report = make_report()
+    response = client.get(f"/reports/{report.slug}/calendar.ics")
+    assert response["X-Robots-Tag"] == "noindex"
 
 
 def test_robots_txt_does_not_reveal_a_custom_admin_address(client, settings):
@@ -233,7 +277,7 @@ def test_report_with_photos_is_shared_with_its_first_photo_as_a_large_card(clien
     assert tags["og:type"] == "article"
     assert tags["og:title"] == "ソウルでの交流会"
     assert tags["og:description"] == "交流会の概要。"
-    assert tags["og:image"] == f"{HOST}{first.display_jpeg.url}"
+    assert tags["og:image"] == f"{HOST}{first.file_url('display_jpeg')}"
     assert tags["og:image:alt"] == "代替テキスト 1"
     assert tags["twitter:card"] == "summary_large_image"
 
@@ -312,8 +356,9 @@ def test_report_page_with_related_reports_takes_a_fixed_number_of_queries(
     for _ in range(6):
         make_report(office="seoul", themes=("multicultural", "education"), photos=2)
     # The content revision (conditional GET); the report and its themes, photos,
-    # events, participants; the related reports and their themes and photos.
-    with django_assert_max_num_queries(9):
+    # events, participants, local governments, partners; the related reports and
+    # their themes and photos.
+    with django_assert_max_num_queries(11):
         page = client.get(report.get_absolute_url()).text
     assert len(related_links(page)) == 4
 

@@ -82,7 +82,7 @@ def test_publishing_with_a_photo_without_alt_text_names_the_photo(admin_client_l
     )
     response = admin_client_logged_in.post(ADD_URL, data)
     assert response.status_code == 200
-    assert "写真 2 枚目に代替テキストがありません" in response.text
+    assert "写真 2 の代替テキスト: 公開する報告の写真には代替テキストが必要です。" in response.text
     assert not Report.objects.filter(slug="admin-added-report").exists()
 
 

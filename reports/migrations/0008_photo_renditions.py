@@ -5,7 +5,7 @@ import reports.models
 from django.core.exceptions import ValidationError
 from django.db import migrations, models
 
-from reports import images
+from reports import images, photos
 
 
 def normalise_stored_photos(apps, schema_editor):
@@ -25,11 +25,11 @@ def normalise_stored_photos(apps, schema_editor):
             continue
         uploaded = photo.image.name
         stem = uploaded.rsplit(".", 1)[0]
-        values = images.store(storage, result, f"{stem}.{result.original.extension}")
+        values = photos.store_files(storage, result, f"{stem}.{result.original.extension}")
         Photo.objects.using(using).filter(pk=photo.pk).update(**values)
         written = [value for key, value in values.items() if isinstance(value, str)]
-        images.delete_if_rolled_back(storage, written, using=using)
-        images.delete_on_commit(storage, [uploaded])
+        photos.delete_if_rolled_back(storage, written, using=using)
+        photos.delete_on_commit(storage, [uploaded])
 
 
 class Migration(migrations.Migration):

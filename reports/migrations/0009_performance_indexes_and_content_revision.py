@@ -14,7 +14,7 @@ from django.db import migrations, models
 # The default COST stays: a realistic one (it takes about half a millisecond) is
 # also charged to every candidate of the GIN index, as if rechecked, and then
 # steers the planner to computing it row by row. ReportQuerySet.search and
-# plan_bigram_queries_without_seq_scans keep the planner on the index instead.
+# reports.search.index_only_plans keep the planner on the index instead.
 FASTER_BIGRAMS = r"""
 CREATE OR REPLACE FUNCTION clair_bigrams(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$

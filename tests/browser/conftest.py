@@ -10,11 +10,14 @@ context (cookies, viewport) and, through live_server, a transactional database.
 import io
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
+from django.test.testcases import LiveServerThread
 
 from . import axe
 
@@ -29,6 +32,30 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DESKTOP = {"width": 1280, "height": 800}
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time (each still on its own thread,
+    so keep-alive connections do not block one another).
+
+    On SQLite the test database lives in memory, and every thread of the live server
+    uses the test's one connection to it: a page whose images the browser asks for
+    at once had two requests use it together ("bad parameter or other API misuse",
+    a 503 and a 404 in CI).
+    """
+
+    lock = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+# Before pytest-django's session-wide live_server is made.
+LiveServerThread.server_class = OneRequestAtATime
 
 
 def pytest_collection_modifyitems(items):
@@ -96,7 +123,6 @@ def page(browser, live_server, transactional_db, django_db_serialized_rollback, 
     Serialized rollback brings back the offices and themes of the data migrations,
     which the flush after each transactional test removes.
     """
-    settings.ROOT_URLCONF = "tests.browser.urls"
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="ja-JP")
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -106,7 +132,8 @@ def page(browser, live_server, transactional_db, django_db_serialized_rollback, 
 
 @pytest.fixture
 def demo(page, settings, _demo_snapshot):
-    """The twelve demo reports of Vol. 436, with their photos.
+    """The twelve demo reports of Vol. 436, with their photos, local governments and
+    partners abroad.
 
     load_demo runs once a session: making the sizes of its 18 photos takes seconds.
     Later tests get the same rows back with loaddata, and copies of the files.
@@ -117,7 +144,9 @@ def demo(page, settings, _demo_snapshot):
         shutil.copytree(files, settings.MEDIA_ROOT, dirs_exist_ok=True)
     else:
         call_command("load_demo", stdout=io.StringIO())
-        call_command("dumpdata", "reports", output=rows)
+        # The partners abroad too: load_demo adds them, and the reports' links need them
+        # (the local governments come back with the serialized rollback).
+        call_command("dumpdata", "reports", "municipalities.partner", output=rows)
         shutil.copytree(settings.MEDIA_ROOT, files)
 
 

@@ -25,7 +25,7 @@ def test_ticking_an_office_and_a_theme_then_submitting_lists_their_reports(page,
     assert urlsplit(page.url).path == "/reports/"
     assert query(page)["office"] == ["seoul"]
     assert query(page)["theme"] == ["multicultural"]
-    assert page.locator(".results-summary").inner_text() == "ソウル事務所・多文化共生: 1件"
+    assert page.locator(".results-summary").inner_text() == "ソウル事務所、多文化共生: 1件"
     assert report_titles(page) == [SEOUL_REPORT]
 
 
@@ -43,7 +43,7 @@ def test_paging_through_results_keeps_the_filters(page):
     assert len(report_titles(page)) == 1
     assert page.locator('.pagination [aria-current="page"]').inner_text() == "2 / 2 ページ"
     assert page.locator('input[name="office"][value="sydney"]').is_checked()
-    assert page.locator(".results-summary").inner_text() == "シドニー事務所・教育: 21件"
+    assert page.locator(".results-summary").inner_text() == "シドニー事務所、教育: 21件"
 
     with page.expect_navigation():
         page.locator('.pagination a[rel="prev"]').click()
@@ -58,7 +58,7 @@ def test_switching_language_keeps_the_filters(page, demo):
     assert query(page) == {"office": ["seoul"], "theme": ["multicultural"]}
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator('input[name="theme"][value="multicultural"]').is_checked()
-    assert page.locator(".results-summary").inner_text().endswith(": 1")
+    assert page.locator(".results-summary").inner_text().endswith(": 1 report")
 
     with page.expect_navigation():
         page.get_by_test_id("language-switch").click()

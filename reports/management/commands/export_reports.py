@@ -1,4 +1,4 @@
-"""Export reports as JSONL, the format import_reports reads (README, "Import and export")."""
+"""Export reports as JSONL, the format import_reports reads (docs/import-export.md)."""
 
 import os
 import sys
@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from offices.models import Office
-from reports import services
+from reports import exporting
 
 
 class Command(BaseCommand):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         }
         try:
             if output is None:
-                count = services.reports_export(out=self.stdout, **export)
+                count = exporting.reports_export(out=self.stdout, **export)
             else:
                 # Written beside the target and renamed: a failed export leaves no half file.
                 partial = output.with_name(f".{output.name}.partial")
@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 output.parent.mkdir(parents=True, exist_ok=True)
                 try:
                     with open(partial, "w", encoding="utf-8", newline="\n") as out:
-                        count = services.reports_export(out=out, **export)
+                        count = exporting.reports_export(out=out, **export)
                     os.replace(partial, output)
                 finally:
                     partial.unlink(missing_ok=True)

@@ -1,11 +1,11 @@
-"""Import reports from a JSONL file: all lines or none (README, "Import and export")."""
+"""Import reports from a JSONL file: all lines or none (docs/import-export.md)."""
 
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import roles, services
+from reports import importing, roles
 
 
 class Command(BaseCommand):
@@ -31,13 +31,13 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         try:
-            summary = services.reports_import(
+            summary = importing.reports_import(
                 path=file,
                 dry_run=dry_run,
                 user=self.acting_user(user),
                 progress=self.progress if self.stderr.isatty() else None,
             )
-        except services.ImportRejected as exc:
+        except importing.ImportRejected as exc:
             listed = [f"line {number}: {message}" for number, message in exc.errors]
             if exc.count > len(exc.errors):
                 listed.append(f"... and {exc.count - len(exc.errors)} more")

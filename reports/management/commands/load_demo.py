@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from reports import services
+from reports import demo
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        counts = services.demo_load(dry_run=options["dry_run"])
+        counts = demo.demo_load(dry_run=options["dry_run"])
         verb = "would be" if options["dry_run"] else "were"
         self.stdout.write(
             self.style.SUCCESS(
@@ -37,8 +37,8 @@ class Command(BaseCommand):
         )
         if options["admin"] and not options["dry_run"]:
             password = options["admin_password"] or secrets.token_urlsafe(9)
-            services.demo_admin_create(username=options["admin_username"], password=password)
-            editors = services.demo_editors_create(password=password)
+            demo.demo_admin_create(username=options["admin_username"], password=password)
+            editors = demo.demo_editors_create(password=password)
             self.stdout.write(
                 self.style.SUCCESS(
                     "Admin account for local use:\n"

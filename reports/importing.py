@@ -1,94 +1,72 @@
-"""Write paths outside the admin: plain functions, keyword-only, transactional."""
+"""import_reports: a JSONL file of reports in, all lines or none.
 
-import io
-import json
-import shutil
+Two passes over the file, neither holding more than a chunk of reports: the first
+reads and checks every line (reports/interchange.py checks each one, against the
+database too), the second writes in one transaction and skips the reports a line
+would not change. reports_write() is also the demo loader's write path
+(reports/demo.py). The format is documented in docs/import-export.md.
+"""
+
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import TextIO
+from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import DatabaseError, connection, transaction
-from django.db.models import CharField, Prefetch, Q, Value
-from django.db.models.functions import Cast, Coalesce, Collate, Concat
+from django.db import DatabaseError, connections, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
-from PIL import Image, ImageDraw, ImageFont
 
+from municipalities.models import LocalGovernment, Partner
 from offices.models import Office
 
+from . import images, photos, slugs
+from .demo_images import placeholder_image
 from .interchange import (
     MAX_ERRORS,
     SCALAR_FIELDS,
     FormatContext,
+    PartnerData,
     ReportData,
-    SeenKeys,
-    dump_line,
-    export_id,
-    parse_json,
     parse_report,
-    photo_file_name,
     photo_unchanged,
-    read_lines,
     report_matches,
-    report_to_line,
     show,
 )
+from .jsonl import parse_json, read_lines
 from .models import Event, Participant, Photo, Report, Theme
 
-DEMO_FILE = Path(__file__).resolve().parent / "demo" / "vol436.json"
-CHUNK_SIZE = 500  # reports checked, written or exported per batch of queries
+CHUNK_SIZE = 500  # reports checked or written per batch of queries
 # Rows per INSERT. Unlimited, SQLite takes up to 32,766 parameters a statement, and
 # its driver caches the last 128 statements: hundreds of different giant INSERTs
 # (one per row count) would hold over 100 MB.
 BULK_BATCH = 100
 PROGRESS_EVERY = 500  # lines
+# An import that writes this many reports runs ANALYZE on what it wrote: the
+# planner has no statistics for new rows until autovacuum gets round to them,
+# and first requests after a bulk import of 100,000 reports took 2-5 s.
+ANALYZE_AFTER = 1_000
+ANALYZED_TABLES = (
+    "reports_report",
+    "reports_report_themes",
+    "reports_report_local_governments",
+    "reports_report_partners",
+    "reports_event",
+    "reports_participant",
+    "reports_photo",
+)
 
 
-def unique_slug(
-    *,
-    title: str,
-    exclude_pk: int | None = None,
-    max_length: int = 200,
-    reserved: Callable[[str], bool] | None = None,
-) -> str:
-    """A slug from the title (Japanese kept), made unique with a numeric suffix.
-
-    `reserved` names slugs taken by something not yet saved (later lines of an import).
-    """
-    base = slugify(title, allow_unicode=True)[: max_length - 10].strip("-") or "report"
-    slug, n = base, 2
-    others = Report.objects.exclude(pk=exclude_pk) if exclude_pk else Report.objects.all()
-    while others.filter(slug=slug).exists() or (reserved and reserved(slug)):
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def placeholder_image(*, label: str, width: int = 1200, height: int = 800, seed: int = 0) -> bytes:
-    """A PNG clearly marked as a placeholder, since the seed text has no photos."""
-    hue = [(11, 79, 138), (30, 110, 90), (120, 70, 30), (90, 60, 130)][seed % 4]
-    image = Image.new("RGB", (width, height), hue)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=56)
-    small = ImageFont.load_default(size=32)
-    for i in range(0, width + height, 80):  # diagonal stripes say "not a photo" at a glance
-        draw.line(
-            [(i, 0), (i - height, height)], fill=tuple(min(c + 25, 255) for c in hue), width=12
-        )
-    draw.rectangle([60, height // 2 - 120, width - 60, height // 2 + 120], fill=(255, 255, 255))
-    draw.text(
-        (width // 2, height // 2 - 40),
-        "PLACEHOLDER IMAGE",
-        font=font,
-        fill=(31, 35, 40),
-        anchor="mm",
-    )
-    draw.text((width // 2, height // 2 + 50), label, font=small, fill=(87, 96, 106), anchor="mm")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+def tables_analyze(*, using: str = "default") -> None:
+    """Give the planner statistics for the report tables (after a bulk write)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(ANALYZED_TABLES)}")
+        else:
+            for table in ANALYZED_TABLES:
+                cursor.execute(f'ANALYZE "{table}"')
 
 
 def reports_write(
@@ -159,6 +137,7 @@ def reports_write(
         ),
         batch_size=BULK_BATCH,
     )
+    _links_write(written, updated)
     Event.objects.bulk_create(
         (event for *_, events, _ in written for event in events), batch_size=BULK_BATCH
     )
@@ -176,10 +155,71 @@ def reports_write(
     return [(report, created) for report, created, *_ in written]
 
 
+def _links_write(written, updated) -> None:
+    """Each report's local governments and partners abroad, exactly as its line lists them."""
+    places = Report.local_governments.through
+    partner_links = Report.partners.through
+    if updated:
+        places.objects.filter(report__in=updated).delete()
+        partner_links.objects.filter(report__in=updated).delete()
+    places.objects.bulk_create(
+        (
+            places(report=report, localgovernment_id=code)
+            for report, _, data, *_ in written
+            for code in data.local_governments
+        ),
+        batch_size=BULK_BATCH,
+    )
+    named = {(p.country, p.name) for _, _, data, *_ in written for p in data.partners}
+    if not named:
+        return
+    found = {
+        (p.country, p.name): p
+        for p in Partner.objects.filter(
+            country__in={country for country, _ in named}, name__in={name for _, name in named}
+        )
+    }
+    for _, _, data, *_ in written:
+        for row in data.partners:
+            if (row.country, row.name) not in found:
+                found[(row.country, row.name)] = partner_add(row)
+    partner_links.objects.bulk_create(
+        (
+            partner_links(report=report, partner=found[(p.country, p.name)])
+            for report, _, data, *_ in written
+            for p in data.partners
+        ),
+        batch_size=BULK_BATCH,
+    )
+
+
+def partner_add(row: PartnerData) -> Partner:
+    """A partner abroad that a line names and the portal does not know yet, with a
+    slug from its country and local name (kr-ulsan-metropolitan-city)."""
+    stem = slugify(f"{row.country} {row.name_en}")[:90] or f"{row.country.lower()}-partner"
+    slug, n = stem, 1
+    while Partner.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{stem}-{n}"
+    return Partner.objects.create(
+        name=row.name, name_en=row.name_en, country=row.country, kind=row.kind, slug=slug
+    )
+
+
 def _report_assign(report: Report, data: ReportData, *, user, taken) -> Report:
     report.external_id = data.external_id
     report.office = data.office
-    report.slug = data.slug or report.slug or unique_slug(title=data.title, reserved=taken)
+    report.slug = (
+        data.slug
+        or report.slug
+        or slugs.unique_slug(
+            title=data.title,
+            title_en=data.title_en,
+            office_code=data.office.code,
+            year=_slug_year(data),
+            reserved=taken,
+        )
+    )
     for name in SCALAR_FIELDS:
         setattr(report, name, getattr(data, name))
     report.updated_by = user
@@ -188,11 +228,18 @@ def _report_assign(report: Report, data: ReportData, *, user, taken) -> Report:
     return report
 
 
+def _slug_year(data: ReportData) -> int:
+    """The year a new report's slug starts with: its first event's, else its fiscal year."""
+    if data.events and data.events[0]["start_date"]:
+        return data.events[0]["start_date"].year
+    return data.fiscal_year or timezone.now().year
+
+
 def _photos_update(*, report, rows, stored, new_files, placeholder) -> None:
     for position, row in enumerate(rows):
         photo = stored[position] if position < len(stored) else None
         if photo is not None and not photo_unchanged(photo, row):
-            photo_delete(photo=photo)
+            photos.photo_delete(photo=photo)
             photo = None
         if photo is not None:
             if (photo.position, photo.caption, photo.alt_text) != (
@@ -223,21 +270,14 @@ def _photos_update(*, report, rows, stored, new_files, placeholder) -> None:
         else:
             raise ValueError(f"photo {position + 1} has no file and nothing stored to keep")
     for photo in stored[len(rows) :]:
-        photo_delete(photo=photo)
+        photos.photo_delete(photo=photo)
 
 
 def _photo_save(photo: Photo, file, new_files: list[str] | None) -> None:
-    """The same pipeline as an upload in the admin: the model validates and processes."""
-    photo.image = file
-    photo.full_clean()
-    photo.save()
+    """The same pipeline as an upload in the admin (reports.photos)."""
+    photos.photo_store_upload(photo=photo, file=file)
     if new_files is not None:
         new_files.extend(photo.file_names())
-
-
-def photo_delete(*, photo: Photo) -> None:
-    """Delete a photo row; the model removes its files once the transaction commits."""
-    photo.delete()
 
 
 def format_context(*, base_dir: Path | None) -> FormatContext:
@@ -245,47 +285,12 @@ def format_context(*, base_dir: Path | None) -> FormatContext:
         offices={office.code: office for office in Office.objects.all()},
         themes={theme.slug: theme for theme in Theme.objects.all()},
         base_dir=base_dir,
+        local_governments=frozenset(LocalGovernment.objects.values_list("pk", flat=True)),
     )
 
 
-def demo_load(*, path: Path = DEMO_FILE, dry_run: bool = False) -> dict:
-    """Load the demo reports; running it again leaves the same data.
-
-    The demo file is a JSON array in the import format, with photos that have no
-    file (placeholder images). With dry_run everything is rolled back, files included.
-    """
-    items = json.loads(Path(path).read_text(encoding="utf-8"))
-    context = format_context(base_dir=None)
-    counts = {"created": 0, "updated": 0}
-    new_files: list[str] = []
-    try:
-        with transaction.atomic():
-            for index, item in enumerate(items, start=1):
-                data, errors = parse_report(item, context)
-                if errors:
-                    raise ValueError(f"{Path(path).name}, report {index}: {'; '.join(errors)}")
-                report = Report.objects.filter(external_id=data.external_id).first()
-                [(_, created)] = reports_write(
-                    items=[(data, report)], new_files=new_files, placeholder_photos=True
-                )
-                counts["created" if created else "updated"] += 1
-            if dry_run:
-                transaction.set_rollback(True)
-    except BaseException:
-        _delete_files(new_files)
-        raise
-    if dry_run:
-        _delete_files(new_files)
-    return counts
-
-
-def _delete_files(names: list[str]) -> None:
-    storage = Photo._meta.get_field("image").storage
-    for name in names:
-        storage.delete(name)
-
-
-# Import and export (README, "Import and export") --------------------------------
+def delete_files(names: list[str]) -> None:
+    photos.delete_files(photos.storage(), names)
 
 
 @dataclass
@@ -322,6 +327,7 @@ def reports_import(
     user=None,
     progress: Callable[[str, int, float], None] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    analyze_after: int = ANALYZE_AFTER,
 ) -> ImportSummary:
     """Import a JSONL file of reports, all lines or none; raise ImportRejected naming the lines.
 
@@ -329,13 +335,16 @@ def reports_import(
     first checks every line (against the database too), the second writes in one
     transaction and skips reports the line would not change. With `dry_run` only
     the first pass runs. `progress(phase, line_number, fraction)` is called now and then.
+    Once `analyze_after` reports or more are written, the tables are analysed.
     """
     path = Path(path)
     context = format_context(base_dir=path.resolve().parent)
-    keys = SeenKeys()
+    keys: dict[str, int] = {}  # "external_id:…" and "slug:…" -> the first line with it
     summary = _import_check(path, context, keys, progress, chunk_size)
     if not dry_run:
         summary = _import_write(path, context, keys, user, progress, chunk_size)
+        if summary.created + summary.updated >= analyze_after:
+            tables_analyze()
     return summary
 
 
@@ -381,7 +390,9 @@ class _StoredReports:
         reports = (
             Report.objects.filter(Q(external_id__in=ids) | Q(slug__in=slugs))
             .select_related("office")
-            .prefetch_related("themes", "events", "participants", "photos")
+            .prefetch_related(
+                "themes", "local_governments", "partners", "events", "participants", "photos"
+            )
         )
         self.by_id, self.by_slug = {}, {}
         for report in reports:
@@ -396,19 +407,27 @@ class _StoredReports:
         if report is None and owner is not None and owner.external_id is None:
             report = owner  # entered in the admin and exported as report-<pk>: adopt it
         if owner is not None and owner is not report:
-            return report, [f"slug '{data.slug}' is already used by report '{export_id(owner)}'"]
+            return report, [f"slug '{data.slug}' is already used by report '{owner.export_id}'"]
         return report, []
 
 
 def _import_check(path, context, keys, progress, chunk_size) -> ImportSummary:
-    errors, summary, suspects = _Errors(), ImportSummary(), set()
+    errors, summary = _Errors(), ImportSummary()
 
     def note_keys(number, obj):
+        # A set of every key: 100,000 lines hold about 14 MB more than they did in
+        # a fixed-size Bloom filter, which needed a second pass over the file to
+        # confirm its hits (docs/import-export.md has the figures).
         if isinstance(obj, dict):
-            for prefix in ("external_id", "slug"):
-                value = obj.get(prefix)
-                if isinstance(value, str) and keys.add(f"{prefix}:{value}"):
-                    suspects.add(f"{prefix}:{value}")
+            for name in ("external_id", "slug"):
+                value = obj.get(name)
+                if not isinstance(value, str):
+                    continue
+                key = f"{name}:{value}"
+                if key in keys:
+                    errors.add(number, f"{name} {show(value)} is also on line {keys[key]}")
+                else:
+                    keys[key] = number
 
     lines = _parsed_lines(
         path,
@@ -433,37 +452,9 @@ def _import_check(path, context, keys, progress, chunk_size) -> ImportSummary:
                 summary.unchanged += 1
             else:
                 summary.updated += 1
-    if suspects:
-        for number, message in _duplicates(path, suspects):
-            errors.add(number, message)
     if errors.count:
         raise ImportRejected(errors.shown, errors.count)
     return summary
-
-
-def _duplicates(path, suspects):
-    """Lines repeating an external ID or slug of an earlier line.
-
-    The first pass remembers keys in a fixed-size filter that may report false
-    hits; this pass confirms them exactly, and only runs when there are any.
-    """
-    first_line = {}
-    for line in read_lines(path):
-        if line.error:
-            continue
-        obj, error = parse_json(line)
-        if error or not isinstance(obj, dict):
-            continue
-        for name in ("external_id", "slug"):
-            key = f"{name}:{obj.get(name)}"
-            if key in suspects:
-                if key in first_line:
-                    yield (
-                        line.number,
-                        f"{name} {show(obj.get(name))} is also on line {first_line[key]}",
-                    )
-                else:
-                    first_line[key] = line.number
 
 
 def _photo_problems(data: ReportData, report: Report | None) -> list[str]:
@@ -484,13 +475,12 @@ def _photo_problems(data: ReportData, report: Report | None) -> list[str]:
 
 
 def photo_file_problems(path: Path) -> list[str]:
-    """What the Photo model's validation says about a file, without storing anything."""
+    """What the photo pipeline's check says about a file, without storing anything."""
     with open(path, "rb") as stream:
-        photo = Photo(image=File(stream, name=path.name))
         try:
-            photo.full_clean(exclude=["report"])
+            images.validate_photo_file(File(stream, name=path.name))
         except ValidationError as exc:
-            return [str(message) for messages in exc.message_dict.values() for message in messages]
+            return [str(message) for message in exc.messages]
     return []
 
 
@@ -534,111 +524,14 @@ def _import_write(path, context, keys, user, progress, chunk_size) -> ImportSumm
                     else:
                         summary.updated += 1
     except ImportRejected:
-        _delete_files(new_files)
+        delete_files(new_files)
         raise
     except (ValidationError, DatabaseError, OSError, ValueError) as exc:
-        _delete_files(new_files)
+        delete_files(new_files)
         message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         message = f"writing lines {batch[0]}-{batch[1]} failed: {message}"
         raise ImportRejected([(batch[0], message)], 1) from exc
     except BaseException:
-        _delete_files(new_files)
+        delete_files(new_files)
         raise
     return summary
-
-
-def reports_export(
-    *,
-    out: TextIO,
-    offices: list[str] | None = None,
-    photos_dir: Path | None = None,
-    relative_to: Path | None = None,
-    warn: Callable[[str], None] | None = None,
-    chunk_size: int = CHUNK_SIZE,
-) -> int:
-    """Write reports as JSONL to `out`, ordered by external ID; return how many.
-
-    With `photos_dir`, photo files are copied there under stable names, and each
-    "file" is the path relative to `relative_to` (the folder of the output file).
-    """
-    relative_to = Path(relative_to or Path.cwd()).resolve()
-    if photos_dir is not None:
-        photos_dir = Path(photos_dir).resolve()
-        if not photos_dir.is_relative_to(relative_to):
-            raise ValueError(
-                f"the photos folder {photos_dir} must be inside {relative_to}, "
-                "the folder of the output file, since photo paths are relative to it"
-            )
-        photos_dir.mkdir(parents=True, exist_ok=True)
-    reports = Report.objects.all()
-    if offices:
-        reports = reports.for_offices(offices)
-    # Code-point order, the same on every database (a locale collation is not).
-    collation = "C" if connection.vendor == "postgresql" else "BINARY"
-    key = Coalesce("external_id", Concat(Value("report-"), Cast("pk", CharField())))
-    reports = (
-        reports.annotate(export_key=Collate(key, collation))
-        .order_by("export_key")
-        .select_related("office")
-        .prefetch_related(
-            "themes",
-            "events",
-            "participants",
-            Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")),
-        )
-    )
-    count = 0
-    for report in reports.iterator(chunk_size=chunk_size):
-        count += 1
-        files = [
-            _photo_export(report, position, photo, photos_dir, relative_to, warn)
-            for position, photo in enumerate(report.photos.all())
-        ]
-        out.write(dump_line(report_to_line(report, photo_files=files)))
-    return count
-
-
-def _photo_export(report, position, photo, photos_dir, relative_to, warn) -> str | None:
-    if photos_dir is None:
-        return None
-    target = photos_dir / photo_file_name(report, position, PurePosixPath(photo.image.name).suffix)
-    try:
-        with photo.image.open("rb") as source, open(target, "wb") as copy:
-            shutil.copyfileobj(source, copy)
-    except OSError as exc:
-        if warn:
-            warn(f"report '{export_id(report)}', photo {position + 1}: not exported ({exc})")
-        return None
-    return target.relative_to(relative_to).as_posix()
-
-
-def demo_admin_create(*, username: str, password: str) -> None:
-    """A superuser for trying the admin locally; resets the password if it exists."""
-    User = get_user_model()
-    user, _ = User.objects.get_or_create(username=username)
-    user.is_staff = user.is_superuser = True
-    user.set_password(password)
-    user.save()
-
-
-DEMO_EDITORS = {"seoul-editor": ["seoul"], "hq-editor": None}
-
-
-def demo_editors_create(*, password: str) -> list[str]:
-    """An office editor (Seoul) and an HQ editor, to try the review workflow locally."""
-    from django.contrib.auth.models import Group
-
-    from offices.models import Office
-
-    from . import roles
-
-    User = get_user_model()
-    for username, offices in DEMO_EDITORS.items():
-        user, _ = User.objects.get_or_create(username=username)
-        user.is_staff, user.is_superuser = True, False
-        user.set_password(password)
-        user.save()
-        group = roles.OFFICE_EDITORS if offices else roles.HQ_EDITORS
-        user.groups.set([Group.objects.get(name=group)])
-        user.offices.set(Office.objects.filter(code__in=offices or []))
-    return list(DEMO_EDITORS)
