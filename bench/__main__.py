@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results"
+# Build output, like the SQLite file: data/ is ignored by git. The summaries worth
+# keeping are copied into docs/benchmarks/ by hand, with the change they measure.
+RESULTS = ROOT / "data" / "bench"
 
 
 def parse_args(argv=None):
@@ -34,7 +36,7 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 per core)")
     parser.add_argument("--connections", type=int, help="wrk connections (default: workers)")
     parser.add_argument("--seed", type=int, default=None, help="data seed")
-    parser.add_argument("--out", type=Path, help="results folder (default bench/results/)")
+    parser.add_argument("--out", type=Path, help="results folder (default data/bench/)")
     parser.add_argument(
         "--no-page-cache",
         action="store_true",
@@ -135,11 +137,13 @@ def main(argv=None) -> int:
         or not generation
         or generation["counts"]["reports"] != args.reports
         or generation.get("seed") != seed
+        or generation.get("version") != generate.DATA_VERSION
         or Report.objects.count() != args.reports
     ):
         print("Generating data")
         generation = generate.generate(env["DATABASE_URL"], args.reports, seed=seed)
         generation["seed"] = seed
+        generation["version"] = generate.DATA_VERSION
         store_generation(generation)
     else:
         print("Reusing the data of an earlier run (--regenerate for new data)")

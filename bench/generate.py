@@ -1,7 +1,9 @@
 """Synthetic reports at scale, loaded with COPY.
 
-Reports get 1-3 of the 13 themes, 0-3 events and 0-3 participant rows, one of
-the 12 offices, Japanese titles and bodies assembled from bench/vocabulary.py
+Reports get 1-3 of the 13 themes, 0-3 events and 0-3 participant rows, 0-5
+Japanese local governments (most name one to five, a few big cities and the
+prefectures more often than the rest) and, for overseas offices, 0-2 partners
+of the office's country (bench partners, made once), one of the 12 offices, Japanese titles and bodies assembled from bench/vocabulary.py
 (English titles on some), and a publication time spread over 1989 to today, a
 few scheduled, drafts or withdrawn. The derived columns (search text, first and
 last date, fiscal year) are computed by Report.refresh_derived_fields itself,
@@ -25,13 +27,22 @@ import psycopg2
 from django.db import connection, models
 from django.utils import timezone
 
+from municipalities.models import LocalGovernment, Partner
 from offices.models import Office
+from reports import facet_keys
 from reports.models import ContentRevision, Event, Participant, Photo, Report, Theme
 from reports.text import normalize
 
 from . import vocabulary as v
 
 CHUNK = 5_000
+# Raised when the generated data changes shape: older data is then not reused.
+DATA_VERSION = 2  # 2: links to local governments and partners abroad
+# How many local governments a report names (0 to 5), and how often.
+PLACES_PER_REPORT = ((0, 1, 2, 3, 4, 5), (15, 40, 20, 12, 8, 5))
+# Named far more often than the rest, as in real reports: the big cities.
+POPULAR_PLACES = ("130001", "141003", "271004", "231002", "011002", "401307", "261009")
+PARTNERS_PER_COUNTRY = 40
 SEED = 20260201
 START = datetime.datetime(1989, 4, 1, 9, 0, tzinfo=datetime.UTC)
 # Share of reports in each status; "scheduled" is published with a future time.
@@ -55,6 +66,9 @@ class Refs:
     themes: list[tuple[int, str]]  # id, slug
     now: datetime.datetime
     total: int
+    places: list[str] = field(default_factory=list)  # codes of current municipalities
+    prefectures: list[str] = field(default_factory=list)  # codes of the 47 prefectures
+    partners: dict = field(default_factory=dict)  # country -> [partner id]
 
 
 @dataclass
@@ -63,6 +77,8 @@ class Chunk:
     events: io.StringIO = field(default_factory=io.StringIO)
     participants: io.StringIO = field(default_factory=io.StringIO)
     themes: io.StringIO = field(default_factory=io.StringIO)
+    places: io.StringIO = field(default_factory=io.StringIO)
+    partners: io.StringIO = field(default_factory=io.StringIO)
     photos: io.StringIO = field(default_factory=io.StringIO)
     counts: dict = field(default_factory=dict)
 
@@ -132,6 +148,19 @@ class Writer:
 
     def pick(self, items):
         return items[self.rng.randrange(len(items))]
+
+    def places(self) -> set[str]:
+        rng, refs = self.rng, self.refs
+        chosen = set()
+        for _ in range(rng.choices(*PLACES_PER_REPORT)[0]):
+            x = rng.random()
+            if x < 0.15:
+                chosen.add(self.pick(POPULAR_PLACES))
+            elif x < 0.3:
+                chosen.add(self.pick(refs.prefectures))
+            else:
+                chosen.add(self.pick(refs.places))
+        return chosen
 
     def status(self) -> str:
         x = self.rng.random()
@@ -257,6 +286,12 @@ class Writer:
             chunk.participants.write(copy_line(getattr(row, f.attname) for f in PARTICIPANT_FIELDS))
         for theme_id, _slug in themes:
             chunk.themes.write(f"{report_id}\t{theme_id}\n")
+        for code in self.places():
+            chunk.places.write(f"{report_id}\t{code}\n")
+        partners = refs.partners.get(v.COUNTRY_CODES.get(office_code), [])
+        if partners:
+            for partner_id in rng.sample(partners, rng.choices((0, 1, 2), (60, 30, 10))[0]):
+                chunk.partners.write(f"{report_id}\t{partner_id}\n")
         if rng.random() < PHOTO_SHARE:
             chunk.photos.write(copy_line(photo_value(f, report_id, 0) for f in PHOTO_FIELDS))
 
@@ -282,8 +317,35 @@ def tables() -> dict[str, tuple[str, list[str]]]:
             through.db_table,
             [through.get_field("report").column, through.get_field("theme").column],
         ),
+        "places": link_table(Report.local_governments.through, "localgovernment"),
+        "partners": link_table(Report.partners.through, "partner"),
         "photos": (Photo._meta.db_table, [f.column for f in PHOTO_FIELDS]),
     }
+
+
+def link_table(through, target: str) -> tuple[str, list[str]]:
+    meta = through._meta
+    return meta.db_table, [meta.get_field("report").column, meta.get_field(target).column]
+
+
+def bench_partners() -> dict:
+    """PARTNERS_PER_COUNTRY partners abroad in each office's country: made once, kept."""
+    for country in v.COUNTRY_CODES.values():
+        for n in range(1, PARTNERS_PER_COUNTRY + 1):
+            Partner.objects.get_or_create(
+                slug=f"bench-{country.lower()}-{n}",
+                defaults={
+                    "name": f"ベンチ市{n}（{country}）",
+                    "name_en": f"Bench City {n} ({country})",
+                    "country": country,
+                },
+            )
+    partners: dict = {}
+    for pk, country in Partner.objects.filter(slug__startswith="bench-").values_list(
+        "pk", "country"
+    ):
+        partners.setdefault(country, []).append(pk)
+    return partners
 
 
 def load_range(args) -> dict:
@@ -388,6 +450,11 @@ def generate(dsn: str, total: int, *, seed: int = SEED, jobs: int = 2, log=print
         themes=list(Theme.objects.order_by("pk").values_list("pk", "slug")),
         now=timezone.now(),
         total=total,
+        places=list(
+            LocalGovernment.objects.current().municipalities().values_list("pk", flat=True)
+        ),
+        prefectures=list(LocalGovernment.objects.prefectures().values_list("pk", flat=True)),
+        partners=bench_partners(),
     )
     connection.close()  # the workers are forked
 
@@ -401,6 +468,11 @@ def generate(dsn: str, total: int, *, seed: int = SEED, jobs: int = 2, log=print
             counts[key] = counts.get(key, 0) + value
     timings["copy_s"] = round(time.monotonic() - began, 1)
     log(f"  rows copied in {timings['copy_s']} s")
+
+    mark = time.monotonic()
+    facet_keys.refresh_all()  # the load ran without the triggers that keep them
+    timings["facet_keys_s"] = round(time.monotonic() - mark, 1)
+    log(f"  facet keys filled in {timings['facet_keys_s']} s")
 
     mark = time.monotonic()
     report_table = Report._meta.db_table
