@@ -173,12 +173,28 @@ def main(argv=None) -> int:
         if page.kind == "search":
             if page.expected_count is not None and r["count"] != page.expected_count:
                 failures.append(f"{page.name}: {r['count']} results, {page.expected_count} planted")
+            # The counts of a search match its words once and never sort the matches.
+            counting = [plan for plan in r["plans"] if plan["counts"]]
+            matched = sum(plan["word_matches"] for plan in counting)
+            sorted_ = sum(plan["sorted_matches"] for plan in counting)
+            if matched > 1 or sorted_:
+                failures.append(
+                    f"{page.name}: the counts match the words {matched} times "
+                    f"and sort the matches {sorted_} times"
+                )
+                for plan in counting:
+                    print(plan["plan"], file=sys.stderr)
             r["naive"] = pages.naive_peer(page.word, runs=1 if args.quick else 3)
             if r["naive"]["count"] != r["count"]:
                 failures.append(f"{page.name}: the naive scan finds {r['naive']['count']}")
+        words = (
+            f", counts match the words {matched} time(s) and sort {sorted_} matches"
+            if page.kind == "search"
+            else ""
+        )
         print(
             f"  {page.name}: {r['status']}, {r['queries_cold']}/{r['queries_warm']} queries, "
-            f"first {r['cold_ms']} ms, repeat {r['warm_ms']} ms"
+            f"first {r['cold_ms']} ms, repeat {r['warm_ms']} ms{words}"
         )
 
     print(f"Serving with gunicorn ({workers} workers) and driving each page for {seconds} s")

@@ -96,6 +96,26 @@ def plan_nodes(plan: dict):
         yield from plan_nodes(child)
 
 
+def word_matches(plan: dict) -> int:
+    """How many times a plan matches the search words: scans of the bigram index, or
+    scans that compute the bigrams of each row."""
+    return sum(
+        n.get("Index Name") == BIGRAM_INDEX
+        or (n["Node Type"] == "Seq Scan" and "clair_bigrams" in n.get("Filter", ""))
+        for n in plan_nodes(plan)
+    )
+
+
+def sorted_matches(plan: dict) -> int:
+    """Sorts of rows that come from a match of the words (a count needs no order)."""
+    return sum(
+        n["Node Type"] in ("Sort", "Incremental Sort") and word_matches(n) > 0
+        for n in plan_nodes(plan)
+    )
+
+
+BIGRAM_INDEX = "report_search_bigram_idx"  # migrations 0004 and 0009
+
 # Below this size a sequential scan is the planner's right choice (the table is a
 # few pages): plans are then made with sequential scans disabled, which shows
 # whether an index could serve the query at all.
@@ -168,7 +188,7 @@ def inspect(page: Page, *, reports: int) -> None:
     results["plans_forced_to_indexes"] = force_index
     for query in cold_queries:
         sql = query["sql"]
-        if not sql.lstrip().upper().startswith("SELECT") or REPORT_TABLE not in sql:
+        if not sql.lstrip("( \n").upper().startswith(("SELECT", "WITH")) or REPORT_TABLE not in sql:
             continue
         plan = explain(sql, force_index=force_index)
         nodes = list(plan_nodes(plan["Plan"]))
@@ -180,6 +200,9 @@ def inspect(page: Page, *, reports: int) -> None:
         plans.append(
             {
                 "sql": sql,
+                "counts": " GROUP BY " in sql.upper(),
+                "word_matches": word_matches(plan["Plan"]),
+                "sorted_matches": sorted_matches(plan["Plan"]),
                 "execution_ms": round(plan["Execution Time"], 2),
                 "planning_ms": round(plan["Planning Time"], 2),
                 "seq_scan_of_reports": bool(seq_scans),

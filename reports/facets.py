@@ -2,20 +2,22 @@
 
 Counting is what costs at scale, so the counts of a selection are computed once
 after each change of the public content and cached under the content revision
-(reports/content_revision.py), not on every request. Two queries, whatever the
-data: offices by fiscal year in one grouped query (each report has one office
-and at most one fiscal year, so it gives both facets and the result count), and
-the themes, prefectures and countries in another, from the keys each report
-keeps on its row (reports/facet_keys.py). A search's counts also carry what its
-page's walk needs (reports/search.py): how many matches have every word in the
-title, and how many reports the other filters select without the words.
+(reports/content_revision.py), not on every request. One statement, whatever the
+data, which reads the selected reports once (and so matches a search's words
+once): offices by fiscal year in one grouping (each report has one office and at
+most one fiscal year, so it gives both facets and the result count), and the
+themes, prefectures and countries from the keys each report keeps on its row
+(reports/facet_keys.py). A search's counts also carry what its page's walk
+needs (reports/search.py): how many matches have every word in the title, and
+how many reports the other filters select without the words.
 """
 
 import copy
 import dataclasses
 
 from django.db import connections, router
-from django.db.models import CharField, Count, IntegerField, Q, Value
+from django.db.models import IntegerField, Q, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from municipalities.codes import PREFECTURE_NAMES, PREFECTURE_NAMES_EN
@@ -26,8 +28,6 @@ from .languages import japanese
 from .models import Report
 from .search import Walk
 from .selection import Selection
-
-UNSEARCHED = -1  # the rank of the row counting the reports selected without the words
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,43 +68,24 @@ def _public(chosen: Selection):
     return selection.apply(Report.objects.published(), chosen).order_by()
 
 
+# The filters that the keys on each report row (reports/facet_keys.py) can also test:
+# a selection's field and the prefix of its keys.
+KINDS = {"themes": "t", "prefectures": "p", "countries": "c"}
+
+
 def _count(chosen: Selection) -> Counts:
+    """Every count of the list's page: offices and fiscal years from the grid, the
+    other facets from the keys, each kind counted without its own filter."""
+    passes: dict[tuple[str, ...], list[str]] = {}
+    for kind, prefix in KINDS.items():
+        others = tuple(k for k in KINDS if k != kind and getattr(chosen, k))
+        passes.setdefault(others, []).append(prefix)
+    found = _tally(chosen, passes, unsearched=True)
     selected_offices, selected_fy = set(chosen.offices), chosen.fiscal_year
-    grid = _public(chosen.without("offices", "fiscal_year"))
-    if chosen.is_search:
-        # A search also needs, for its page's walk, how many matches have every
-        # word in the title (rank 0) and how many reports the filters select
-        # without the words (UNSEARCHED): in the same query, a second branch of it.
-        unsearched = (
-            _public(chosen.without("terms"))
-            .annotate(
-                no_office=Value(None, output_field=CharField()),
-                no_year=Value(None, output_field=IntegerField()),
-                unsearched=Value(UNSEARCHED),
-            )
-            .values_list("no_office", "no_year", "unsearched")
-            .annotate(n=Count("pk"))
-        )
-        grid = (
-            grid.values_list("office__code", "fiscal_year", "search_rank")
-            .annotate(n=Count("pk"))
-            .union(unsearched, all=True)
-            .order_by()  # a union takes the model's ordering again
-        )
-    else:
-        grid = (
-            (code, year, None, n)
-            for code, year, n in grid.values_list("office__code", "fiscal_year").annotate(
-                n=Count("pk")
-            )
-        )
     office_counts: dict[str, int] = {}
     fy_counts: dict[int, int] = {}
-    total = in_title = population = 0
-    for code, year, rank, n in grid:
-        if rank == UNSEARCHED:
-            population = n
-            continue
+    total = in_title = 0
+    for (code, year, rank), n in found["grid"].items():
         in_offices = not selected_offices or code in selected_offices
         in_year = selected_fy is None or year == selected_fy
         if in_year:
@@ -115,83 +96,169 @@ def _count(chosen: Selection) -> Counts:
             total += n
             if rank == 0:
                 in_title += n
-    theme_counts, prefecture_counts, country_counts = _tags(chosen)
     return Counts(
         office=office_counts,
-        theme=theme_counts,
+        theme=found["t"],
         fy=fy_counts,
         total=total,
         in_title=in_title,
-        unsearched=population or total,
-        prefecture=prefecture_counts,
-        country=country_counts,
+        unsearched=found["unsearched"] or total,
+        prefecture=found["p"],
+        country=found["c"],
     )
-
-
-# One row per key of each selected report, spelt for each database. On PostgreSQL the
-# function in the select list (a ProjectSet) costs half a lateral join's function scan.
-KEY_ROWS = {
-    "postgresql": "SELECT json_array_elements_text(r.facet_keys::json) AS value FROM ({selected}) r",
-    "sqlite": "SELECT k.value AS value FROM ({selected}) r CROSS JOIN json_each(r.facet_keys) AS k",
-}
-
-
-def _tags(chosen: Selection) -> tuple[dict, dict, dict]:
-    """Reports per theme, per prefecture and per country, each kind counted over the
-    selection without its own filter (what choosing that option would give)."""
-    kinds = {"t": "themes", "p": "prefectures", "c": "countries"}
-    passes: dict[Selection, list[str]] = {}
-    for prefix, kind in kinds.items():
-        passes.setdefault(chosen.without(kind), []).append(prefix)
-    found = _count_keys(passes)
-    return found["t"], found["p"], found["c"]
 
 
 def reports_per_key(chosen: Selection, *, request=None) -> dict[str, dict]:
     """The reports of `chosen` itself per theme ("t", by slug), prefecture ("p", by
-    its two digits) and country ("c"), in one reading, cached per content revision:
-    what the statistics and the map of a selection show."""
-    return content_revision.cached(
-        request, "report-keys", chosen, lambda: _count_keys({chosen: ["t", "p", "c"]})
-    )
+    its two digits), country ("c"), and per office and fiscal year ("grid", by
+    (office code, year)), in one reading, cached per content revision: what the
+    statistics and the map of a selection show."""
+
+    def load():
+        found = _tally(chosen, {tuple(k for k in KINDS if getattr(chosen, k)): list("tpc")})
+        grid: dict[tuple, int] = {}
+        for (code, year, _rank), n in found.pop("grid").items():
+            if (not chosen.offices or code in chosen.offices) and (
+                chosen.fiscal_year is None or year == chosen.fiscal_year
+            ):
+                grid[code, year] = grid.get((code, year), 0) + n
+        return {**found, "grid": grid}
+
+    return content_revision.cached(request, "report-keys", chosen, load)
 
 
-def _count_keys(passes: dict[Selection, list[str]]) -> dict[str, dict]:
-    """For each selection, its reports per key of the kinds (prefixes) listed for it.
+# One row per key of each report of `{table}` (aliased m) that meets `{where}`, spelt for
+# each database. On PostgreSQL the function in the select list (a ProjectSet) costs
+# half a lateral join's function scan.
+KEY_ROWS = {
+    "postgresql": "SELECT json_array_elements_text(m.facet_keys::json) AS value FROM {table}{where}",
+    "sqlite": "SELECT k.value AS value FROM {table} CROSS JOIN json_each(m.facet_keys) AS k{where}",
+}
 
-    From the keys each report keeps on its row (reports/facet_keys.py: "t12",
-    "p32", "cKR", distinct per report), so a report counts once for a prefecture
-    however many of its municipalities it names, and once for a country whether an
-    event was held there, a partner is from there, or both. Kinds listed under one
-    selection share one reading of its reports, and so one match of a search's
-    words; several selections are branches of one query. Themes by id, named from
-    the cached themes.
+
+def _rows(chosen: Selection):
+    """Office, fiscal year, search rank and keys of each report `chosen` selects."""
+    rows = _public(chosen)
+    if not chosen.is_search:
+        # Typed, or PostgreSQL reads the NULL as text.
+        rows = rows.annotate(search_rank=Cast(Value(None), IntegerField()))
+    return rows.values_list("office_id", "fiscal_year", "search_rank", "facet_keys")
+
+
+def _tally(
+    chosen: Selection, passes: dict[tuple[str, ...], list[str]], *, unsearched=False
+) -> dict:
+    """The counts of a selection, in one statement of UNION ALL branches.
+
+    The grid: reports per office, fiscal year and search rank, over the selection
+    without its office and year (which gives the office and year facets, the total
+    and, for a search's walk, how many have every word in the title). For each
+    pass, the keys of the kinds (prefixes) listed for it, over the selection with
+    its offices, year and the filters of the kinds the pass names. With
+    `unsearched`, a search also counts the reports the filters select without its
+    words. Returns {"grid": {(office code, year, rank): n}, "t": {slug: n}, "p":
+    {"13": n}, "c": {"KR": n}, "unsearched": n}.
+
+    A search reads its matches once: the common table `m` holds the reports the
+    selection selects without its offices, year, themes, prefectures and
+    countries (one match of the words, which is what a search costs), and every
+    branch tests those filters on `m`'s columns and keys. Without words, each
+    branch reads its own selection, narrowed by the indexes: at 100,000 reports a
+    shared reading made the unfiltered counts 154 -> 269 ms and an office's year
+    28 -> 44 ms, where it made 交流's 576 -> 396 ms (docs/performance.md).
     """
     database = connections[router.db_for_read(Report)]
-    key_rows = KEY_ROWS[database.vendor]
-    slugs = {str(theme.pk): theme.slug for theme in reference.themes()}
-    found: dict[str, dict] = {"t": {}, "p": {}, "c": {}}
-    branches, params = [], []
+    shared = chosen.is_search
+    params: list = []
+
+    def source(kinds: tuple[str, ...], *, offices: bool) -> tuple[str, str, list]:
+        """FROM and WHERE for the reports of `chosen` with only the filters of
+        `kinds` among KINDS (and with or without its offices and year)."""
+        if shared:
+            return "m", *_conditions(chosen, kinds, offices=offices)
+        dropped = [kind for kind in KINDS if kind not in kinds]
+        if not offices:
+            dropped += ["offices", "fiscal_year"]
+        sql, rows_params = _rows(chosen.without(*dropped)).query.sql_with_params()
+        return f"({sql}) m", "", list(rows_params)
+
+    table, where, where_params = source(tuple(KINDS), offices=False)
+    branches = [
+        "SELECT 0, m.office_id, m.fiscal_year, m.search_rank, CAST(NULL AS TEXT), COUNT(*) "
+        f"FROM {table}{where} GROUP BY m.office_id, m.fiscal_year, m.search_rank"
+    ]
+    params += where_params
     wanted = list(passes.values())
-    for branch, counted in enumerate(passes):
-        selected, selected_params = _public(counted).values("facet_keys").query.sql_with_params()
-        rows = key_rows.replace("{selected}", selected)
+    for branch, kinds in enumerate(passes, start=1):
+        table, where, where_params = source(kinds, offices=True)
+        rows_sql = KEY_ROWS[database.vendor].format(table=table, where=where)
         # Every key is counted and the unwanted kinds dropped here: a filter on the key
         # made PostgreSQL expect a few rows and sort 390,000 on disk at 100,000 reports.
-        branches.append(f"SELECT {branch}, k.value, COUNT(*) FROM ({rows}) k GROUP BY k.value")
-        params += selected_params
+        branches.append(
+            f"SELECT {branch}, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), "
+            f"CAST(NULL AS INTEGER), k.value, COUNT(*) FROM ({rows_sql}) k GROUP BY k.value"
+        )
+        params += where_params
+    if chosen.is_search and unsearched:
+        unsearched_sql, unsearched_params = (
+            _public(chosen.without("terms")).values("pk").query.sql_with_params()
+        )
+        branches.append(
+            "SELECT -1, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), "
+            f"CAST(NULL AS TEXT), COUNT(*) FROM ({unsearched_sql}) u"
+        )
+        params += unsearched_params
+    sql = " UNION ALL ".join(branches)
+    if shared:
+        read_sql, read_params = _rows(
+            chosen.without("offices", "fiscal_year", *KINDS)
+        ).query.sql_with_params()
+        sql = f"WITH m (office_id, fiscal_year, search_rank, facet_keys) AS ({read_sql}) {sql}"
+        params = [*read_params, *params]
+    codes = {office.pk: office.code for office in reference.offices()}
+    slugs = {str(theme.pk): theme.slug for theme in reference.themes()}
+    found: dict = {"grid": {}, "t": {}, "p": {}, "c": {}, "unsearched": 0}
     with database.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(branches), params)
-        for branch, key, n in cursor.fetchall():
-            prefix, value = key[0], key[1:]
-            if prefix not in wanted[branch]:
-                continue
-            if prefix == "t":
-                if value not in slugs:
+        cursor.execute(sql, params)
+        for branch, office_id, year, rank, key, n in cursor.fetchall():
+            if branch == 0:
+                found["grid"][codes.get(office_id), year, rank] = n
+            elif branch == -1:
+                found["unsearched"] = n
+            else:
+                prefix, value = key[0], key[1:]
+                if prefix not in wanted[branch - 1]:
                     continue
-                value = slugs[value]
-            found[prefix][value] = n
+                if prefix == "t":
+                    if value not in slugs:
+                        continue
+                    value = slugs[value]
+                found[prefix][value] = n
     return found
+
+
+def _conditions(chosen: Selection, kinds, *, offices: bool) -> tuple[str, list]:
+    """A WHERE clause on `m` for the filters of `kinds` (and, with offices, the
+    offices and fiscal year) that `chosen` sets; keys are tested as the quoted
+    strings of their JSON array, OR within a kind as selection.apply() does."""
+    tests, params = [], []
+    if offices and chosen.offices:
+        ids = [o.pk for o in reference.offices() if o.code in set(chosen.offices)]
+        tests.append(f"m.office_id IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0")
+        params += ids
+    if offices and chosen.fiscal_year is not None:
+        tests.append("m.fiscal_year = %s")
+        params.append(chosen.fiscal_year)
+    for kind in kinds:
+        values = getattr(chosen, kind)
+        if not values:
+            continue
+        if kind == "themes":
+            values = [str(t.pk) for t in reference.themes() if t.slug in set(values)]
+        keys = [f'%"{KINDS[kind]}{value}"%' for value in values]
+        tests.append(f"({' OR '.join(['m.facet_keys LIKE %s'] * len(keys))})" if keys else "1 = 0")
+        params += keys
+    return (" WHERE " + " AND ".join(tests) if tests else ""), params
 
 
 def prefecture_choices() -> list[tuple[str, str]]:

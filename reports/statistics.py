@@ -101,8 +101,8 @@ def figures_of(chosen: Selection, *, request=None) -> Figures:
 def _count(chosen: Selection, *, request=None) -> Figures:
     public = selection.apply(Report.objects.published(), chosen).order_by()
     ids = public.values("pk")
-    # Fiscal year and office in one pass over the reports: at most years x offices rows.
-    by_year_and_office = public.values_list("fiscal_year", "office_id").annotate(n=Count("pk"))
+    # Fiscal years, offices and themes from the reading the map shares (reports/facets.py).
+    per_key = facets.reports_per_key(chosen, request=request)
     events = Event.objects.filter(report__in=ids).order_by()
     by_country = events.values_list("country").annotate(n=Count("pk"))
     rows = Participant.objects.filter(report__in=ids).order_by()
@@ -124,18 +124,17 @@ def _count(chosen: Selection, *, request=None) -> Figures:
     by_partner = partners.values_list("partner_id").annotate(n=Count("pk"))
     by_partner = by_partner.order_by("-n", "partner_id")
 
-    offices = {office.pk: office.code for office in reference.offices()}
     per_year: Counter = Counter()
     per_office: Counter = Counter()
-    for year, office_id, n in by_year_and_office:
+    for (code, year), n in per_key["grid"].items():
         per_year[year] += n
-        per_office[office_id] += n
+        per_office[code] += n
     years = tuple(sorted(per_year.items(), key=lambda row: (row[0] is None, row[0] or 0)))
     return Figures(
         total=sum(n for _, n in years),
         fiscal_years=years,
-        offices=tuple((offices[pk], n) for pk, n in per_office.items() if pk in offices),
-        themes=tuple(facets.reports_per_key(chosen, request=request)["t"].items()),
+        offices=tuple((code, n) for code, n in per_office.items() if code is not None),
+        themes=tuple(per_key["t"].items()),
         event_countries=tuple(by_country),
         participants=tuple(people),
         without_figures=without,

@@ -54,6 +54,21 @@ def test_each_count_equals_the_results_it_leads_to(client, reports):
             assert followed.context["paginator"].count == option["count"], (kind, option)
 
 
+def test_each_count_of_a_search_equals_the_results_it_leads_to(client, reports):
+    # The counts of a search read its matches once and filter them by office, year
+    # and theme themselves: each must still lead to exactly that many results.
+    make_report(office="seoul", themes=("multicultural",), title="多文化共生の交流会")
+    make_report(office="paris", themes=("education",), body="交流の記録", fiscal_year=2024)
+    make_report(office="seoul", themes=("sister-cities",), title="姉妹都市")
+    base = {"q": "交流", "office": "seoul", "theme": "multicultural"}
+    response = client.get(LIST, base)
+    assert response.context["paginator"].count == 1
+    for kind in ("office", "theme", "fy"):
+        for option in response.context["facets"][kind]:
+            followed = client.get(LIST, {**base, kind: option["value"]})
+            assert followed.context["paginator"].count == option["count"], (kind, option)
+
+
 def test_zero_options_are_marked(client, reports):
     html = client.get(LIST, {"office": "seoul"}).text
     assert 'class="facet--empty"' in html
