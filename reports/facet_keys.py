@@ -28,6 +28,7 @@ from django.db import connections
 POSTGRESQL_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION clair_refresh_facet_keys(ids bigint[]) RETURNS void
 LANGUAGE sql AS $$
+  SELECT set_config('clair.facet_keys', 'refresh', true);
   UPDATE reports_report r SET facet_keys = COALESCE(g.keys, '[]')
     FROM (SELECT DISTINCT unnest(ids) AS id) a
     LEFT JOIN (
@@ -43,8 +44,19 @@ LANGUAGE sql AS $$
          WHERE l.report_id IN (SELECT unnest(ids)) AND p.country <> ''
       ) keys GROUP BY report_id
     ) g ON g.report_id = a.id
-   WHERE r.id = a.id AND r.facet_keys IS DISTINCT FROM COALESCE(g.keys, '[]')
+   WHERE r.id = a.id AND r.facet_keys IS DISTINCT FROM COALESCE(g.keys, '[]');
+  SELECT set_config('clair.facet_keys', '', true);
 $$;
+-- A save from Django writes every column, facet_keys with it, from an instance that
+-- may have been loaded before its links changed: only the refresh above writes keys.
+CREATE OR REPLACE FUNCTION clair_keep_facet_keys() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF coalesce(current_setting('clair.facet_keys', true), '') <> 'refresh' THEN
+    NEW.facet_keys := CASE WHEN TG_OP = 'INSERT' THEN '[]' ELSE OLD.facet_keys END;
+  END IF;
+  RETURN NEW;
+END $$;
 CREATE OR REPLACE FUNCTION clair_facet_keys_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -76,6 +88,13 @@ CREATE OR REPLACE TRIGGER clair_facet_keys_{event}
 AFTER {event} ON {table} {referencing}
 FOR EACH STATEMENT EXECUTE FUNCTION clair_facet_keys_changed()
 """
+POSTGRESQL_KEEP_TRIGGERS = [
+    """CREATE OR REPLACE TRIGGER clair_facet_keys_kept BEFORE UPDATE ON reports_report
+    FOR EACH ROW WHEN (NEW.facet_keys IS DISTINCT FROM OLD.facet_keys)
+    EXECUTE FUNCTION clair_keep_facet_keys()""",
+    """CREATE OR REPLACE TRIGGER clair_facet_keys_new BEFORE INSERT ON reports_report
+    FOR EACH ROW WHEN (NEW.facet_keys <> '[]') EXECUTE FUNCTION clair_keep_facet_keys()""",
+]
 POSTGRESQL_PARTNER_TRIGGER = """
 CREATE OR REPLACE TRIGGER clair_facet_keys_country
 AFTER UPDATE ON municipalities_partner REFERENCING NEW TABLE AS new_rows
@@ -103,6 +122,17 @@ BEGIN
   UPDATE reports_report SET facet_keys = {keys} WHERE id = {row}.report_id;
 END
 """
+# A save from Django writes facet_keys too, maybe from an instance loaded before its
+# links changed: whatever it wrote, the row gets its keys back (SQLite runs no trigger
+# from a trigger's own UPDATE unless recursive_triggers is on).
+SQLITE_KEEP_TRIGGERS = [
+    """CREATE TRIGGER IF NOT EXISTS clair_facet_keys_kept
+    AFTER UPDATE OF facet_keys ON reports_report WHEN NEW.facet_keys IS NOT {keys}
+    BEGIN UPDATE reports_report SET facet_keys = {keys} WHERE id = NEW.id; END""",
+    """CREATE TRIGGER IF NOT EXISTS clair_facet_keys_new
+    AFTER INSERT ON reports_report WHEN NEW.facet_keys IS NOT {keys}
+    BEGIN UPDATE reports_report SET facet_keys = {keys} WHERE id = NEW.id; END""",
+]
 SQLITE_PARTNER_TRIGGER = """
 CREATE TRIGGER IF NOT EXISTS clair_facet_keys_partner_country
 AFTER UPDATE OF country ON municipalities_partner
@@ -142,6 +172,8 @@ def install_triggers(using: str = "default", **kwargs) -> None:
                         POSTGRESQL_TRIGGER.format(event=event, table=table, referencing=referencing)
                     )
             cursor.execute(POSTGRESQL_PARTNER_TRIGGER)
+            for trigger in POSTGRESQL_KEEP_TRIGGERS:
+                cursor.execute(trigger)
         elif connection.vendor == "sqlite":
             for table in LINK_TABLES:
                 for event, rows in (
@@ -157,6 +189,8 @@ def install_triggers(using: str = "default", **kwargs) -> None:
             cursor.execute(
                 SQLITE_PARTNER_TRIGGER.format(keys=SQLITE_KEYS.format(report="reports_report.id"))
             )
+            for trigger in SQLITE_KEEP_TRIGGERS:
+                cursor.execute(trigger.format(keys=SQLITE_KEYS.format(report="NEW.id")))
 
 
 def remove_triggers(using: str = "default") -> None:
@@ -170,6 +204,9 @@ def remove_triggers(using: str = "default") -> None:
             cursor.execute(
                 "DROP TRIGGER IF EXISTS clair_facet_keys_country ON municipalities_partner"
             )
+            cursor.execute("DROP TRIGGER IF EXISTS clair_facet_keys_kept ON reports_report")
+            cursor.execute("DROP TRIGGER IF EXISTS clair_facet_keys_new ON reports_report")
+            cursor.execute("DROP FUNCTION IF EXISTS clair_keep_facet_keys()")
             cursor.execute("DROP FUNCTION IF EXISTS clair_facet_keys_changed()")
             cursor.execute("DROP FUNCTION IF EXISTS clair_partner_country_changed()")
             cursor.execute("DROP FUNCTION IF EXISTS clair_refresh_facet_keys(bigint[])")
@@ -183,6 +220,8 @@ def remove_triggers(using: str = "default") -> None:
                 ):
                     cursor.execute(f"DROP TRIGGER IF EXISTS clair_facet_keys_{table}_{event}_{row}")
             cursor.execute("DROP TRIGGER IF EXISTS clair_facet_keys_partner_country")
+            cursor.execute("DROP TRIGGER IF EXISTS clair_facet_keys_kept")
+            cursor.execute("DROP TRIGGER IF EXISTS clair_facet_keys_new")
 
 
 def refresh_all(using: str = "default") -> None:

@@ -102,3 +102,12 @@ def test_recomputing_every_report_changes_no_count(client, ulsan):
     before = [facet(client, kind) for kind in ("theme", "prefecture", "country")]
     refresh_all()
     assert [facet(client, kind) for kind in ("theme", "prefecture", "country")] == before
+
+
+def test_saving_a_report_loaded_before_its_links_changed_keeps_its_keys(client):
+    # The instance still holds the keys of its creation ("[]"); the save writes every
+    # column, and the database keeps the keys its links give.
+    report = make_report(themes=("multicultural",))
+    report.summary = "要約を直しました。"
+    report.save()
+    assert facet(client, "theme") == {"multicultural": 1}
