@@ -9,9 +9,15 @@ a shared cache on Redis (database 14, emptied first); unless --no-warm, runs
 `warm_pages --watch` beside it, as docs/operations.md advises. Then, for the
 length of the run:
 
-- an editor changes one report every --edit-every seconds (2), through SQL as
-  the admin's save would reach the database: every edit is a new content
-  revision, after which every page must be counted and rendered again;
+- an editor changes one public report every --edit-every seconds (2), through SQL
+  as the admin's save would reach the database. Every edit is a new content
+  revision, after which every page is rendered again; what is recounted depends
+  on the edit (reports/count_revision.py). --edits picks them, in turn:
+  "text" (the summary, so the search text: searches are recounted), "touch" (a
+  photo or caption: nothing is), "status" (a report withdrawn, then published
+  again: everything is). The default, "text,text,touch,text,text,touch,text,
+  text,touch,status", publishes or withdraws every 20 s at one edit every 2 s;
+  "touch" alone is what this scenario measured before the count revision;
 - --clients readers (8) ask, without pause, for list, filter and search pages
   (the list, offices, themes, fiscal years, prefectures, countries, common and
   rare words, the statistics), each in turn.
@@ -27,7 +33,7 @@ import statistics
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import quote
 
@@ -60,6 +66,11 @@ def parse_args(argv=None):
     parser.add_argument("--seconds", type=float, default=60, help="length of the run (60)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent readers (8)")
     parser.add_argument("--edit-every", type=float, default=2, help="seconds between edits (2)")
+    parser.add_argument(
+        "--edits",
+        default="text,text,touch,text,text,touch,text,text,touch,status",
+        help="kinds of edit, in turn: text, touch, status",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (4)")
     parser.add_argument("--no-redis", action="store_true", help="each worker its own cache")
     parser.add_argument("--no-warm", action="store_true", help="no warm_pages beside the workers")
@@ -87,22 +98,48 @@ def reader(port: int, seed: int, stop_at: float, samples: list) -> None:
         samples.append((kind, path, status, (time.monotonic() - began) * 1000, began))
 
 
-def editor(url: str, every: float, stop_at: float, edits: list) -> None:
+EDITS = {
+    # What the admin's save of a corrected summary writes (refresh_derived_fields).
+    "text": "UPDATE reports_report SET summary = summary || '。', "
+    "search_text = search_text || '。', updated_at = now() WHERE id = %s",
+    # A photo or caption changed: the report's own columns do not.
+    "touch": "UPDATE reports_report SET updated_at = now() WHERE id = %s",
+    # Withdrawn, or published again (the same report, so the data stays as generated).
+    "status": "UPDATE reports_report SET status = CASE status WHEN 'published' "
+    "THEN 'withdrawn' ELSE 'published' END, updated_at = now() WHERE id = %s",
+}
+
+
+def editor(url: str, every: float, kinds: list[str], stop_at: float, edits: list) -> None:
     import psycopg2
 
     connection = psycopg2.connect(url)
     connection.autocommit = True
     rng = random.Random(7)
+    withdrawn = None  # the report the last "status" edit withdrew
     with connection.cursor() as cursor:
-        cursor.execute("SELECT min(id), max(id) FROM reports_report")
+        cursor.execute("SELECT min(id), max(id) FROM reports_report WHERE status = 'published'")
         low, high = cursor.fetchone()
+        n = 0
         while time.monotonic() < stop_at:
-            cursor.execute(
-                "UPDATE reports_report SET updated_at = now() WHERE id = %s",
-                (rng.randint(low, high),),
-            )
-            edits.append(time.monotonic())
+            kind = kinds[n % len(kinds)]
+            n += 1
+            if kind == "status" and withdrawn is not None:
+                report, withdrawn = withdrawn, None
+            else:
+                cursor.execute(
+                    "SELECT id FROM reports_report WHERE status = 'published' AND id >= %s "
+                    "ORDER BY id LIMIT 1",
+                    (rng.randint(low, high),),
+                )
+                report = (cursor.fetchone() or (low,))[0]
+                if kind == "status":
+                    withdrawn = report
+            cursor.execute(EDITS[kind], (report,))
+            edits.append((time.monotonic(), kind))
             time.sleep(every)
+        if withdrawn is not None:  # leave the data as it was generated
+            cursor.execute(EDITS["status"], (withdrawn,))
     connection.close()
 
 
@@ -153,7 +190,12 @@ def main(argv=None) -> int:
         samples: list = []
         edits: list = []
         stop_at = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=editor, args=(url, args.edit_every, stop_at, edits))]
+        kinds = [kind.strip() for kind in args.edits.split(",") if kind.strip()]
+        if not kinds or set(kinds) - set(EDITS):
+            raise SystemExit(f"bench.editing: --edits takes {', '.join(EDITS)}")
+        threads = [
+            threading.Thread(target=editor, args=(url, args.edit_every, kinds, stop_at, edits))
+        ]
         threads += [
             threading.Thread(target=reader, args=(server.port, seed, stop_at, samples))
             for seed in range(args.clients)
@@ -181,7 +223,9 @@ def report(args, samples: list, edits: list) -> None:
     print(
         f"bench.editing: {len(samples):,} requests in {args.seconds:.0f} s "
         f"({len(samples) / args.seconds:.0f}/s), {len(edits)} edits (one every "
-        f"{args.edit_every:g} s), {args.clients} readers, {args.workers} workers, "
+        f"{args.edit_every:g} s: "
+        f"{', '.join(f'{n} {kind}' for kind, n in Counter(k for _t, k in edits).items())}), "
+        f"{args.clients} readers, {args.workers} workers, "
         f"{'per-worker caches' if args.no_redis else 'Redis'}, "
         f"{'no warmer' if args.no_warm else 'warm_pages --watch'}; errors: {errors}"
     )

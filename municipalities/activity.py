@@ -58,6 +58,7 @@ def counted_local_governments(chosen, *, request=None) -> dict[str, int]:
         "local-government-counts",
         chosen,
         lambda: local_government_counts(selection.apply(Report.objects.published(), chosen)),
+        revision=chosen.revision,
     )
 
 

@@ -106,6 +106,7 @@ def filtered_map(params, reports, *, scope: str, selection, request):
                 activity.counted_local_governments(selection, request=request)
             ),
         ),
+        revision=selection.revision,
     )
     return japan_map(
         prefecture_counts=prefecture_counts,

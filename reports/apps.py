@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from . import facet_keys
+        from . import count_revision, facet_keys
         from .content_revision import install_triggers
         from .search import guard_connection
 
@@ -21,5 +21,9 @@ class ReportsConfig(AppConfig):
         # And the triggers that keep each report's facet keys (reports/facet_keys.py).
         post_migrate.connect(
             facet_keys.install_triggers, sender=self, dispatch_uid="reports.facet_keys"
+        )
+        # And those that bump the count and search revisions (reports/count_revision.py).
+        post_migrate.connect(
+            count_revision.install_triggers, sender=self, dispatch_uid="reports.count_revision"
         )
         connection_created.connect(guard_connection, dispatch_uid="reports.search_plans")

@@ -106,8 +106,18 @@ def install_triggers(using: str = "default", **kwargs) -> None:
 
 @dataclass(frozen=True)
 class Revision:
-    token: str
+    token: str  # of everything public pages show: their ETags and the page cache
     last_modified: datetime.datetime | None
+    counts_token: str = ""  # of what selections count (reports/count_revision.py)
+    search_token: str = ""  # of that and the public reports' search text
+
+    def of(self, revision: str) -> str:
+        """The token that values depending on `revision` are cached under: "content"
+        (anything shown), "counts" (counts of a selection without words) or
+        "search" (counts of a search)."""
+        return {"content": self.token, "counts": self.counts_token, "search": self.search_token}[
+            revision
+        ]
 
 
 def current(now: datetime.datetime | None = None) -> Revision:
@@ -117,17 +127,25 @@ def current(now: datetime.datetime | None = None) -> Revision:
     row = (
         ContentRevision.objects.filter(pk=1)
         .annotate(latest=Subquery(latest))
-        .values_list("number", "changed_at", "latest")
+        .values_list("number", "changed_at", "latest", "counts_number", "search_number")
         .first()
     )
     if row is None:  # a database flushed since its migration: no write yet
         first = latest.first()
-        row = (0, None, first["published_at"] if first else None)
-    number, changed_at, latest_public = row
+        row = (0, None, first["published_at"] if first else None, 0, 0)
+    number, changed_at, latest_public, counts_number, search_number = row
     stamps = [moment for moment in (changed_at, latest_public) if moment]
     stamp = [moment.timestamp() if moment else 0 for moment in (changed_at, latest_public)]
     token = f"{number}-{stamp[0]}-{stamp[1]}"
-    return Revision(token=token, last_modified=max(stamps) if stamps else None)
+    # A scheduled report going public changes counts without a write: the newest
+    # public publication time is part of every token.
+    counts_token = f"c{counts_number}-{stamp[1]}"
+    return Revision(
+        token=token,
+        last_modified=max(stamps) if stamps else None,
+        counts_token=counts_token,
+        search_token=f"{counts_token}-s{search_number}",
+    )
 
 
 def for_request(request) -> Revision:
@@ -139,16 +157,20 @@ def for_request(request) -> Revision:
     return request._content_revision
 
 
-def cached(request, name: str, parts, compute):
+def cached(request, name: str, parts, compute, *, revision: str = "content"):
     """compute() cached under the current revision: recomputed only after a change.
+
+    `revision` names what the value depends on (Revision.of): "content" by default;
+    counts say "counts" or "search" (Selection.revision), so an edit that changes
+    none of what they read recounts nothing.
 
     Computed once at a time: while one worker computes a value, others asking
     for it wait for its result (up to COMPUTE_WAIT seconds) instead of computing
     it too. With a shared cache (REDIS_URL) that holds for every worker of every
     node; with the default per-process cache, for the threads of one process.
     """
-    revision = for_request(request)
-    digest = hashlib.sha256(repr((revision.token, name, parts)).encode()).hexdigest()
+    token = for_request(request).of(revision)
+    digest = hashlib.sha256(repr((token, name, parts)).encode()).hexdigest()
     key = f"rev:{name}:{digest}"
     value = cache.get(key, MISSING)
     if value is not MISSING:

@@ -58,7 +58,9 @@ def counts(chosen: Selection, *, request=None) -> Counts:
     memo = getattr(request, "_report_counts", None) if request is not None else None
     if memo is not None and chosen in memo:
         return memo[chosen]
-    result = content_revision.cached(request, "report-counts", chosen, lambda: _count(chosen))
+    result = content_revision.cached(
+        request, "report-counts", chosen, lambda: _count(chosen), revision=chosen.revision
+    )
     if request is not None:
         request._report_counts = {**(memo or {}), chosen: result}
     return result
@@ -124,7 +126,7 @@ def reports_per_key(chosen: Selection, *, request=None) -> dict[str, dict]:
                 grid[code, year] = grid.get((code, year), 0) + n
         return {**found, "grid": grid}
 
-    return content_revision.cached(request, "report-keys", chosen, load)
+    return content_revision.cached(request, "report-keys", chosen, load, revision=chosen.revision)
 
 
 # One row per key of each report of `{table}` (aliased m) that meets `{where}`, spelt for
@@ -326,7 +328,7 @@ def public_fiscal_years(request=None) -> list[int]:
             reverse=True,
         )
 
-    return content_revision.cached(request, "fiscal-years", (), load)
+    return content_revision.cached(request, "fiscal-years", (), load, revision="counts")
 
 
 def offices_with_counts(request=None) -> list:

@@ -80,6 +80,12 @@ class Selection:
     def is_search(self) -> bool:
         return bool(self.terms)
 
+    @property
+    def revision(self) -> str:
+        """What its counts are cached under (content_revision.cached): a search's
+        counts change with the reports' text too."""
+        return "search" if self.terms else "counts"
+
 
 def apply(queryset: QuerySet, selection: Selection) -> QuerySet:
     """The reports of `queryset` that `selection` selects (unordered, un-annotated

@@ -94,7 +94,11 @@ class Figures:
 
 def figures_of(chosen: Selection, *, request=None) -> Figures:
     return content_revision.cached(
-        request, "report-stats", chosen, lambda: _count(chosen, request=request)
+        request,
+        "report-stats",
+        chosen,
+        lambda: _count(chosen, request=request),
+        revision=chosen.revision,
     )
 
 
