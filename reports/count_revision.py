@@ -56,36 +56,26 @@ END $$;
 CREATE OR REPLACE FUNCTION clair_report_counts_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-  counted boolean := false;
-  searched boolean := false;
+  counted boolean := true;  -- TRUNCATE
 BEGIN
+  -- One branch per event: each names only the transition table its trigger has.
   IF TG_OP = 'INSERT' THEN
     counted := EXISTS (SELECT 1 FROM new_rows WHERE status = 'published');
   ELSIF TG_OP = 'DELETE' THEN
     counted := EXISTS (SELECT 1 FROM old_rows WHERE status = 'published');
-  ELSIF TG_OP = 'UPDATE' THEN
-    SELECT coalesce(bool_or(({old_counted}) IS DISTINCT FROM ({new_counted})), false),
-           coalesce(bool_or(({old_searched}) IS DISTINCT FROM ({new_searched})), false)
-      INTO counted, searched
-      FROM old_rows o JOIN new_rows n ON n.id = o.id
-     WHERE o.status = 'published' OR n.status = 'published';
-  ELSE
-    counted := true;  -- TRUNCATE
   END IF;
-  IF counted OR searched THEN
-    UPDATE reports_contentrevision
-       SET counts_number = counts_number + counted::int,
-           search_number = search_number + searched::int
-     WHERE id = 1;
+  IF counted THEN
+    UPDATE reports_contentrevision SET counts_number = counts_number + 1 WHERE id = 1;
   END IF;
   RETURN NULL;
 END $$;
-""".format(
-    old_counted=", ".join(f"o.{c}" for c in COUNTED_COLUMNS),
-    new_counted=", ".join(f"n.{c}" for c in COUNTED_COLUMNS),
-    old_searched=", ".join(f"o.{c}" for c in SEARCHED_COLUMNS),
-    new_searched=", ".join(f"n.{c}" for c in SEARCHED_COLUMNS),
-)
+CREATE OR REPLACE FUNCTION clair_report_search_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE reports_contentrevision SET search_number = search_number + 1 WHERE id = 1;
+  RETURN NULL;
+END $$;
+"""
 # AFTER triggers: the content revision's BEFORE trigger of the same statement has
 # created and locked the row already.
 POSTGRESQL_TABLE_TRIGGER = """
@@ -93,18 +83,38 @@ CREATE OR REPLACE TRIGGER clair_counts_changed
 AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
 FOR EACH STATEMENT EXECUTE FUNCTION clair_counts_changed()
 """
-# Transition tables allow one event per trigger.
-POSTGRESQL_REPORT_TRIGGERS = {
-    "INSERT": "REFERENCING NEW TABLE AS new_rows",
-    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
-    "DELETE": "REFERENCING OLD TABLE AS old_rows",
-    "TRUNCATE": "",
-}
-POSTGRESQL_REPORT_TRIGGER = """
-CREATE OR REPLACE TRIGGER clair_counts_changed_{event}
-AFTER {event} ON reports_report {referencing}
-FOR EACH STATEMENT EXECUTE FUNCTION clair_report_counts_changed()
-"""
+# Inserts and deletes per statement (a bulk load bumps once). Updates per row, with a
+# condition PostgreSQL tests before queueing anything: a statement that rewrites every
+# report's keys (facet_keys.refresh_all) or text queues nothing it need not, where
+# transition tables would have copied every row twice.
+PUBLISHED = "(OLD.status = 'published' OR NEW.status = 'published')"
+POSTGRESQL_REPORT_TRIGGERS = [
+    """CREATE OR REPLACE TRIGGER clair_counts_changed_insert AFTER INSERT ON reports_report
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION clair_report_counts_changed()""",
+    """CREATE OR REPLACE TRIGGER clair_counts_changed_delete AFTER DELETE ON reports_report
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION clair_report_counts_changed()""",
+    """CREATE OR REPLACE TRIGGER clair_counts_changed_truncate AFTER TRUNCATE ON reports_report
+    FOR EACH STATEMENT EXECUTE FUNCTION clair_report_counts_changed()""",
+    f"""CREATE OR REPLACE TRIGGER clair_counts_changed_update AFTER UPDATE ON reports_report
+    FOR EACH ROW WHEN ({PUBLISHED} AND
+      ({", ".join(f"OLD.{c}" for c in COUNTED_COLUMNS)}) IS DISTINCT FROM
+      ({", ".join(f"NEW.{c}" for c in COUNTED_COLUMNS)}))
+    EXECUTE FUNCTION clair_counts_changed()""",
+    f"""CREATE OR REPLACE TRIGGER clair_search_changed_update AFTER UPDATE ON reports_report
+    FOR EACH ROW WHEN ({PUBLISHED} AND
+      ({", ".join(f"OLD.{c}" for c in SEARCHED_COLUMNS)}) IS DISTINCT FROM
+      ({", ".join(f"NEW.{c}" for c in SEARCHED_COLUMNS)}))
+    EXECUTE FUNCTION clair_report_search_changed()""",
+]
+POSTGRESQL_REPORT_TRIGGER_NAMES = [
+    "clair_counts_changed_insert",
+    "clair_counts_changed_delete",
+    "clair_counts_changed_truncate",
+    "clair_counts_changed_update",
+    "clair_search_changed_update",
+]
 
 SQLITE_BUMP = """
   INSERT OR IGNORE INTO reports_contentrevision
@@ -159,10 +169,8 @@ def install_triggers(using: str = "default", **kwargs) -> None:
             cursor.execute(POSTGRESQL_FUNCTIONS)
             for table in tables:
                 cursor.execute(POSTGRESQL_TABLE_TRIGGER.format(table=table))
-            for event, referencing in POSTGRESQL_REPORT_TRIGGERS.items():
-                cursor.execute(
-                    POSTGRESQL_REPORT_TRIGGER.format(event=event, referencing=referencing)
-                )
+            for trigger in POSTGRESQL_REPORT_TRIGGERS:
+                cursor.execute(trigger)
         elif connection.vendor == "sqlite":
             bump = SQLITE_BUMP.format(changes="counts_number = counts_number + 1")
             for table in tables:
@@ -184,12 +192,10 @@ def remove_triggers(using: str = "default") -> None:
         if connection.vendor == "postgresql":
             for table in [t for t in COUNTED_TABLES if t in existing]:
                 cursor.execute(f"DROP TRIGGER IF EXISTS clair_counts_changed ON {table}")
-            for event in POSTGRESQL_REPORT_TRIGGERS:
-                cursor.execute(
-                    f"DROP TRIGGER IF EXISTS clair_counts_changed_{event} ON reports_report"
-                )
-            cursor.execute("DROP FUNCTION IF EXISTS clair_counts_changed()")
-            cursor.execute("DROP FUNCTION IF EXISTS clair_report_counts_changed()")
+            for name in POSTGRESQL_REPORT_TRIGGER_NAMES:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON reports_report")
+            for function in ("counts_changed", "report_counts_changed", "report_search_changed"):
+                cursor.execute(f"DROP FUNCTION IF EXISTS clair_{function}()")
         elif connection.vendor == "sqlite":
             for table in COUNTED_TABLES:
                 for event in ("INSERT", "UPDATE", "DELETE"):
