@@ -88,6 +88,15 @@ FOR EACH STATEMENT EXECUTE FUNCTION clair_counts_changed()
 # report's keys (facet_keys.refresh_all) or text queues nothing it need not, where
 # transition tables would have copied every row twice.
 PUBLISHED = "(OLD.status = 'published' OR NEW.status = 'published')"
+
+
+def changed(columns) -> str:
+    # One flat OR, not a row comparison: PostgreSQL stores (a, b) IS DISTINCT FROM (c, d)
+    # as nested ORs that pg_dump prints and a restore flattens, so a restored schema
+    # would differ from the one it came from.
+    return " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
+
+
 POSTGRESQL_REPORT_TRIGGERS = [
     """CREATE OR REPLACE TRIGGER clair_counts_changed_insert AFTER INSERT ON reports_report
     REFERENCING NEW TABLE AS new_rows
@@ -99,13 +108,11 @@ POSTGRESQL_REPORT_TRIGGERS = [
     FOR EACH STATEMENT EXECUTE FUNCTION clair_report_counts_changed()""",
     f"""CREATE OR REPLACE TRIGGER clair_counts_changed_update AFTER UPDATE ON reports_report
     FOR EACH ROW WHEN ({PUBLISHED} AND
-      ({", ".join(f"OLD.{c}" for c in COUNTED_COLUMNS)}) IS DISTINCT FROM
-      ({", ".join(f"NEW.{c}" for c in COUNTED_COLUMNS)}))
+      ({changed(COUNTED_COLUMNS)}))
     EXECUTE FUNCTION clair_counts_changed()""",
     f"""CREATE OR REPLACE TRIGGER clair_search_changed_update AFTER UPDATE ON reports_report
     FOR EACH ROW WHEN ({PUBLISHED} AND
-      ({", ".join(f"OLD.{c}" for c in SEARCHED_COLUMNS)}) IS DISTINCT FROM
-      ({", ".join(f"NEW.{c}" for c in SEARCHED_COLUMNS)}))
+      ({changed(SEARCHED_COLUMNS)}))
     EXECUTE FUNCTION clair_report_search_changed()""",
 ]
 POSTGRESQL_REPORT_TRIGGER_NAMES = [
