@@ -47,6 +47,13 @@ def plain_label(place: LocalGovernment) -> str:
     }
 
 
+def detail_url_for():
+    """code -> the local government's page, from one reverse(): a map links up to 1,800
+    municipalities, and a reverse() each was a fifth of the statistics page's CPU."""
+    head, tail = reverse("municipalities:detail", kwargs={"code": "000000"}).rsplit("000000", 1)
+    return lambda code: f"{head}{code}{tail}"
+
+
 def japan_map(*, prefecture_counts, dots, url_for, title, description):
     """render_japan_map in the page's language: on English pages the prefectures are
     named in English, and the municipalities (Japanese names only) are marked lang="ja"."""
@@ -86,6 +93,8 @@ def filtered_map(params, reports, *, scope: str, selection, request):
     a prefecture links to the list narrowed to it, a dot to the municipality's page.
     Its counts are cached per content revision under the Selection, as the list's are."""
 
+    detail_url = detail_url_for()
+
     def url_for(code: str) -> str:
         if code[2:5] == "000":  # NN000 + check digit: a prefecture
             # The list with the same filters, narrowed to the prefecture (not OR-ed
@@ -94,7 +103,7 @@ def filtered_map(params, reports, *, scope: str, selection, request):
             query.pop("page", None)
             query.setlist("prefecture", [code[:2]])
             return f"{reverse('reports:list')}?{query.urlencode()}"
-        return reverse("municipalities:detail", kwargs={"code": code})
+        return detail_url(code)
 
     prefecture_counts, dots = content_revision.cached(
         request,

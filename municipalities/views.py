@@ -25,6 +25,7 @@ from .codes import prefecture_name
 from .forms import LocalGovernmentSearchForm
 from .models import LocalGovernment, Partner
 from .presentation import (
+    detail_url_for,
     filtered_map,
     japan_map,
     json_ld,
@@ -55,7 +56,7 @@ class DirectoryView(TemplateView):
         rendered = japan_map(
             prefecture_counts=totals,
             dots=activity.municipality_dots(own),
-            url_for=lambda code: reverse("municipalities:detail", kwargs={"code": code}),
+            url_for=detail_url_for(),
             title=_("活動報告に参加した自治体の地図"),
             description=_(
                 "都道府県の色は、その都道府県とその市区町村が参加した活動報告の件数を表します。"

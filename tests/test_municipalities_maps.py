@@ -133,6 +133,15 @@ def test_the_table_rows_hold_the_same_figures_as_the_map():
     assert rows[HIROSHIMA].count == 0
 
 
+def test_the_table_items_escape_names_and_carry_the_dots_language():
+    rendered = draw(dots=(Dot("324485", 'A"&<b>', 35, 132, 1),), dot_lang="ja")
+    rows = {row.code: row for row in rendered.rows}
+
+    assert str(rows[SHIMANE].municipalities_html) == (
+        '<li><a href="/municipalities/324485/" lang="ja">A&quot;&amp;&lt;b&gt;</a> 1件</li>'
+    )
+
+
 def test_names_and_addresses_are_escaped():
     rendered = draw(
         title='<script>alert("x")</script>', dots=(Dot("324485", 'A"&<b>', 35, 132, 1),)

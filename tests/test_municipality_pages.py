@@ -155,6 +155,18 @@ def test_directory_shows_the_map_of_its_counts_with_links(client, linked):
     )
 
 
+def test_directory_table_beside_the_map_lists_each_municipality_with_its_count(client, linked):
+    text = client.get("/municipalities/").text
+
+    assert f'<li><a href="/municipalities/{MISATO_SHIMANE}/">美郷町（島根県）</a> 2件</li>' in text
+
+
+def test_english_directory_table_marks_municipality_names_as_japanese(client, linked):
+    text = client.get("/en/municipalities/").text
+
+    assert f'<a href="/en/municipalities/{MISATO_SHIMANE}/" lang="ja">美郷町（島根県）</a>' in text
+
+
 def test_search_by_reading_finds_the_three_misato_each_with_its_prefecture(client, linked):
     response = client.get("/municipalities/", {"q": "みさとちょう"})
 
