@@ -93,3 +93,17 @@ def test_facets_of_a_wider_selection_cost_no_more_queries(
         )
     office = counts(response, "office")
     assert (office["seoul"], office["paris"], office["london"]) == (1, 1, 0)
+
+
+def test_options_show_their_counts_in_japanese(client, reports):
+    text = client.get(LIST, {"office": "seoul"}).text
+
+    assert '<span class="count">（2件）</span>' in text
+    assert '<option value="2025">2025年度（1件）</option>' in text
+
+
+def test_options_show_their_counts_in_english(client, reports):
+    text = client.get("/en" + LIST, {"office": "seoul"}).text
+
+    assert '<span class="count">(2)</span>' in text
+    assert '<option value="2025">FY2025 (1)</option>' in text
