@@ -50,10 +50,6 @@ class Dot:
     longitude: float
     count: int
 
-    @property
-    def count_text(self) -> str:
-        return count_phrase(self.count)
-
 
 def count_phrase(count: int) -> str:
     # Here, not a {% blocktranslate count %} per dot: a map of 1,800 dots spent

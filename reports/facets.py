@@ -282,27 +282,35 @@ def options(chosen: Selection, found: Counts, *, request=None) -> dict[str, list
     if chosen.fiscal_year:
         years.add(chosen.fiscal_year)
 
-    def option(value, label, count, selected):
-        # The count's words here, not a {% blocktranslate count %} per option: a list
-        # page has about 120 options, and those tags were a fifth of its render.
+    # Each option's count in words here, not a {% blocktranslate count %} per option: a
+    # list page has about 120 options, and those tags were a fifth of its render.
+    def checkbox(value, label, count, selected):
+        words = ngettext("（%(counter)s件）", "（%(counter)s件）", count) % {"counter": count}
         return {
             "value": value,
             "label": label,
             "count": count,
             "selected": selected,
-            "count_text": ngettext("（%(counter)s件）", "（%(counter)s件）", count)
-            % {"counter": count},
-            "text": ngettext("%(label)s（%(counter)s件）", "%(label)s（%(counter)s件）", count)
-            % {"label": label, "counter": count},
+            "count_text": words,
+        }
+
+    def option(value, label, count, selected):
+        words = ngettext("%(label)s（%(counter)s件）", "%(label)s（%(counter)s件）", count)
+        return {
+            "value": value,
+            "label": label,
+            "count": count,
+            "selected": selected,
+            "text": words % {"label": label, "counter": count},
         }
 
     return {
         "office": [
-            option(o.code, o.name, found.office.get(o.code, 0), o.code in chosen.offices)
+            checkbox(o.code, o.name, found.office.get(o.code, 0), o.code in chosen.offices)
             for o in reference.offices()
         ],
         "theme": [
-            option(t.slug, t.name, found.theme.get(t.slug, 0), t.slug in chosen.themes)
+            checkbox(t.slug, t.name, found.theme.get(t.slug, 0), t.slug in chosen.themes)
             for t in reference.themes()
         ],
         "fy": [
