@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from . import count_revision, facet_keys
+        from . import count_revision, facet_keys, key_totals
         from .content_revision import install_triggers
         from .search import guard_connection
 
@@ -25,5 +25,10 @@ class ReportsConfig(AppConfig):
         # And those that bump the count and search revisions (reports/count_revision.py).
         post_migrate.connect(
             count_revision.install_triggers, sender=self, dispatch_uid="reports.count_revision"
+        )
+        # And those that keep the public reports per key (reports/key_totals.py), after
+        # the facet keys' own, which they count.
+        post_migrate.connect(
+            key_totals.install_triggers, sender=self, dispatch_uid="reports.key_totals"
         )
         connection_created.connect(guard_connection, dispatch_uid="reports.search_plans")

@@ -23,6 +23,8 @@ rebuilds it.
 
 from django.db import connections
 
+from . import key_totals
+
 # The keys of a set of reports, recomputed in one statement on PostgreSQL: hash joins
 # whatever the number of reports a statement touched (a bulk load links thousands).
 POSTGRESQL_FUNCTIONS = """
@@ -225,9 +227,10 @@ def remove_triggers(using: str = "default") -> None:
 
 
 def refresh_all(using: str = "default") -> None:
-    """Recompute every report's keys: after adding the column, or to repair by hand."""
+    """Recompute every report's keys: after adding the column, or to repair by hand;
+    the public reports per key (reports/key_totals.py) are counted again after."""
     connection = connections[using]
-    with connection.cursor() as cursor:
+    with key_totals.recounted_after(using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT clair_refresh_facet_keys(ARRAY(SELECT id FROM reports_report))")
         else:

@@ -16,7 +16,7 @@ import copy
 import dataclasses
 
 from django.db import connections, router
-from django.db.models import IntegerField, Q, Value
+from django.db.models import IntegerField, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from municipalities.codes import PREFECTURE_NAMES, PREFECTURE_NAMES_EN
 from municipalities.countries import countries, is_country_code
 
-from . import content_revision, reference, selection
+from . import content_revision, key_totals, reference, selection
 from .languages import japanese
 from .models import Report
 from .search import Walk
@@ -169,30 +169,52 @@ def _tally(
     branch reads its own selection, narrowed by the indexes: at 100,000 reports a
     shared reading made the unfiltered counts 154 -> 269 ms and an office's year
     28 -> 44 ms, where it made 交流's 576 -> 396 ms (docs/performance.md).
+
+    A branch without words that would read every public report (the grid of a
+    list filtered by office or year alone, the own facet of a list with one kind
+    of filter, the unfiltered list's every branch) reads the totals the database
+    keeps instead (reports/key_totals.py), and so does a search's count without
+    its words when it has no other filter.
     """
     database = connections[router.db_for_read(Report)]
     shared = chosen.is_search
     params: list = []
+    codes = {office.pk: office.code for office in reference.offices()}
+
+    def dropped(kinds: tuple[str, ...], *, offices: bool) -> list[str]:
+        """The filters a branch counts without: the kinds it does not name (and the
+        offices and year)."""
+        names = [kind for kind in KINDS if kind not in kinds]
+        return names if offices else [*names, "offices", "fiscal_year"]
+
+    def every_report(kinds: tuple[str, ...], *, offices: bool) -> bool:
+        """The branch would count every public report: the kept totals have it."""
+        return not shared and chosen.without(*dropped(kinds, offices=offices)) == Selection()
 
     def source(kinds: tuple[str, ...], *, offices: bool) -> tuple[str, str, list]:
         """FROM and WHERE for the reports of `chosen` with only the filters of
         `kinds` among KINDS (and with or without its offices and year)."""
         if shared:
             return "m", *_conditions(chosen, kinds, offices=offices)
-        dropped = [kind for kind in KINDS if kind not in kinds]
-        if not offices:
-            dropped += ["offices", "fiscal_year"]
-        sql, rows_params = _rows(chosen.without(*dropped)).query.sql_with_params()
+        rows = _rows(chosen.without(*dropped(kinds, offices=offices)))
+        sql, rows_params = rows.query.sql_with_params()
         return f"({sql}) m", "", list(rows_params)
 
-    table, where, where_params = source(tuple(KINDS), offices=False)
-    branches = [
-        "SELECT 0, m.office_id, m.fiscal_year, m.search_rank, CAST(NULL AS TEXT), COUNT(*) "
-        f"FROM {table}{where} GROUP BY m.office_id, m.fiscal_year, m.search_rank"
-    ]
-    params += where_params
+    branches = []
+    grid_from_totals = every_report(tuple(KINDS), offices=False)
+    if not grid_from_totals:
+        table, where, where_params = source(tuple(KINDS), offices=False)
+        branches.append(
+            "SELECT 0, m.office_id, m.fiscal_year, m.search_rank, CAST(NULL AS TEXT), COUNT(*) "
+            f"FROM {table}{where} GROUP BY m.office_id, m.fiscal_year, m.search_rank"
+        )
+        params += where_params
     wanted = list(passes.values())
+    keys_from_totals = []
     for branch, kinds in enumerate(passes, start=1):
+        if every_report(kinds, offices=True):
+            keys_from_totals.append(branch)
+            continue
         table, where, where_params = source(kinds, offices=True)
         rows_sql = KEY_ROWS[database.vendor].format(table=table, where=where)
         # Every key is counted and the unwanted kinds dropped here: a filter on the key
@@ -202,7 +224,8 @@ def _tally(
             f"CAST(NULL AS INTEGER), k.value, COUNT(*) FROM ({rows_sql}) k GROUP BY k.value"
         )
         params += where_params
-    if chosen.is_search and unsearched:
+    total_from_totals = chosen.is_search and unsearched and chosen.without("terms") == Selection()
+    if chosen.is_search and unsearched and not total_from_totals:
         unsearched_sql, unsearched_params = (
             _public(chosen.without("terms")).values("pk").query.sql_with_params()
         )
@@ -211,6 +234,16 @@ def _tally(
             f"CAST(NULL AS TEXT), COUNT(*) FROM ({unsearched_sql}) u"
         )
         params += unsearched_params
+    if grid_from_totals or keys_from_totals or total_from_totals:
+        # The kept totals, in the same statement (reports/key_totals.py).
+        scheduled_sql, scheduled_params = key_totals.scheduled()
+        branches += [
+            "SELECT -2, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), "
+            f"k.key, k.reports FROM ({key_totals.KEPT_SQL}) k",
+            "SELECT -3, s.office_id, s.fiscal_year, CAST(NULL AS INTEGER), s.facet_keys, 1 "
+            f"FROM ({scheduled_sql}) s",
+        ]
+        params += scheduled_params
     sql = " UNION ALL ".join(branches)
     if shared:
         read_sql, read_params = _rows(
@@ -218,9 +251,9 @@ def _tally(
         ).query.sql_with_params()
         sql = f"WITH m (office_id, fiscal_year, search_rank, facet_keys) AS ({read_sql}) {sql}"
         params = [*read_params, *params]
-    codes = {office.pk: office.code for office in reference.offices()}
-    slugs = {str(theme.pk): theme.slug for theme in reference.themes()}
     found: dict = {"grid": {}, "t": {}, "p": {}, "c": {}, "unsearched": 0}
+    counted_keys: list[tuple[int, str, int]] = []
+    kept, scheduled = [], []
     with database.cursor() as cursor:
         cursor.execute(sql, params)
         for branch, office_id, year, rank, key, n in cursor.fetchall():
@@ -228,15 +261,31 @@ def _tally(
                 found["grid"][codes.get(office_id), year, rank] = n
             elif branch == -1:
                 found["unsearched"] = n
+            elif branch == -2:
+                kept.append((key, n))
+            elif branch == -3:
+                scheduled.append((office_id, year, key))
             else:
-                prefix, value = key[0], key[1:]
-                if prefix not in wanted[branch - 1]:
-                    continue
-                if prefix == "t":
-                    if value not in slugs:
-                        continue
-                    value = slugs[value]
-                found[prefix][value] = n
+                counted_keys.append((branch, key, n))
+    if kept or scheduled:
+        every = key_totals.combine(kept, scheduled)
+        if grid_from_totals:
+            for (office_id, year), n in every.grid.items():
+                found["grid"][codes.get(office_id), year, None] = n
+        for branch in keys_from_totals:
+            counted_keys += [(branch, key, n) for key, n in every.keys.items()]
+        if total_from_totals:
+            found["unsearched"] = every.total
+    slugs = {str(theme.pk): theme.slug for theme in reference.themes()}
+    for branch, key, n in counted_keys:
+        prefix, value = key[0], key[1:]
+        if prefix not in wanted[branch - 1]:
+            continue
+        if prefix == "t":
+            if value not in slugs:
+                continue
+            value = slugs[value]
+        found[prefix][value] = n
     return found
 
 
@@ -339,14 +388,8 @@ def public_fiscal_years(request=None) -> list[int]:
     """Every fiscal year with a public report, newest first (cached per content revision)."""
 
     def load():
-        return sorted(
-            Report.objects.published()
-            .filter(~Q(fiscal_year=None))
-            .order_by()
-            .values_list("fiscal_year", flat=True)
-            .distinct(),
-            reverse=True,
-        )
+        grid = key_totals.totals(router.db_for_read(Report)).grid
+        return sorted({year for _office, year in grid if year is not None}, reverse=True)
 
     return content_revision.cached(request, "fiscal-years", (), load, revision="counts")
 
