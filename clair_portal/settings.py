@@ -297,7 +297,7 @@ CACHES = {
     # Request counters of the alert sign-up form (alerts/limits.py), apart so that
     # cached pages cannot push them out.
     "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
-    # Report cards keyed by their content (reports/templatetags/card_tags.py), apart
+    # Report cards keyed by their content (reports/cards.py), apart
     # so that they do not push whole pages out. About 1.5 KB each.
     "cards": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

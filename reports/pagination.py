@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
-from . import content_revision, facets, selection
+from . import cards, content_revision, facets, selection
 from .models import Report
 from .search import Walk
 from .selection import Selection
@@ -29,11 +29,16 @@ class Results:
     """The reports of a list in its order, for Django's Paginator: count() and slices.
 
     `queryset` is ordered; `count` is known (cached); `walk`, for a search, lets a
-    page be read by walking the list instead of ranking every match.
+    page be read by walking the list instead of ranking every match. With
+    `cached_cards`, a page is for a list of cards: the reports whose card the card
+    cache holds come as that card alone (reports/cards.py).
     """
 
-    def __init__(self, queryset, *, count: int, walk: Walk | None = None):
+    def __init__(
+        self, queryset, *, count: int, walk: Walk | None = None, cached_cards: bool = False
+    ):
         self.queryset, self._count, self.walk = queryset, count, walk
+        self.cached_cards = cached_cards
 
     def count(self) -> int:
         return self._count
@@ -41,26 +46,28 @@ class Results:
     def __len__(self) -> int:
         return self._count
 
-    def __getitem__(self, index: slice) -> list[Report]:
+    def __getitem__(self, index: slice) -> list:
         bottom, top = index.start or 0, index.stop
         ids = None
         if self.walk is not None:
             ids = self.walk.page_ids(tuple(self.queryset.query.order_by), bottom, top)
         if ids is None:
             ids = list(self.queryset.values_list("pk", flat=True)[bottom:top])
-        rows = Report.objects.filter(pk__in=ids).with_list_data().in_bulk()
-        return [rows[pk] for pk in ids if pk in rows]
+        return cards.page(ids, cached_cards=self.cached_cards)
 
 
-def list_results(chosen: Selection, queryset, *, request=None) -> Results:
+def list_results(chosen: Selection, queryset, *, request=None, as_cards=False) -> Results:
     """The Results of a filtered list of public reports: `queryset` is the filtered,
-    ordered list (ReportFilter.qs), `chosen` its Selection, counted once per revision."""
+    ordered list (ReportFilter.qs), `chosen` its Selection, counted once per revision.
+    With `as_cards`, a page shown as cards takes those the card cache holds (cards.page)."""
     found = facets.counts(chosen, request=request)
     walk = None
     if chosen.is_search:
         others = selection.apply(Report.objects.published(), chosen.without("terms"))
         walk = found.walk(others, chosen.terms)
-    return Results(queryset, count=found.total, walk=walk)
+    return Results(
+        queryset, count=found.total, walk=walk, cached_cards=as_cards and not chosen.is_search
+    )
 
 
 class CappedPaginator(Paginator):
@@ -105,7 +112,7 @@ class ForgivingPaginationMixin:
         """The list's Results; by default counted once per content revision."""
         key = (type(self).__name__, sorted(self.kwargs.items()))
         count = content_revision.cached(self.request, "list-count", key, queryset.count)
-        return Results(queryset, count=count)
+        return Results(queryset, count=count, cached_cards=True)
 
     def paginate_queryset(self, queryset, page_size):
         raw = self.request.GET.get(self.page_kwarg, "")

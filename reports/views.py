@@ -58,7 +58,7 @@ class ReportListView(ForgivingPaginationMixin, FilterView):
 
     def results(self, queryset) -> Results:
         """The filtered reports, counted (and, for a search, walked) from the cached counts."""
-        return list_results(self.filterset.selection, queryset, request=self.request)
+        return list_results(self.filterset.selection, queryset, request=self.request, as_cards=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -75,3 +75,38 @@ def test_a_search_shows_the_snippet_not_a_cached_card(client):
     card_of(client, "/reports/", report)
     card = card_of(client, "/reports/?q=琥珀", report)
     assert "<mark>琥珀</mark>" in card
+
+
+def list_queries(client, url="/reports/") -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.models import ContentRevision
+
+    ContentRevision.bump()  # a new revision: the page is rendered again, counts recounted
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    return len(queries), html[html.index('<ol class="report-list">') :]
+
+
+def test_a_page_whose_cards_are_cached_builds_none_of_its_reports(client):
+    from django.core.cache import caches
+
+    for n in range(3):
+        make_report(title=f"報告 {n}", themes=("sister-cities", "education"), photos=1)
+    list_queries(client)  # offices, themes and counts read: the same for both below
+    caches["cards"].clear()
+    rendered, fresh = list_queries(client)
+    cached, again = list_queries(client)
+    assert again == fresh
+    assert cached < rendered  # no report, theme or photo read for the cards
+
+
+def test_only_the_edited_reports_card_is_rendered_again(client):
+    reports = [make_report(title=f"報告 {n}") for n in range(3)]
+    list_queries(client)
+    reports[1].title = "直した報告"
+    reports[1].save()
+    _count, html = list_queries(client)
+    assert "直した報告" in html
+    assert "報告 0" in html and "報告 2" in html
