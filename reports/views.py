@@ -65,8 +65,7 @@ class ReportListView(ForgivingPaginationMixin, FilterView):
         filterset = self.filterset
         context["active_filters"] = filterset.active_filters()
         chosen = filterset.selection
-        found = facets.counts(chosen, request=self.request)  # read once per request
-        context["facets"] = facets.options(chosen, found, request=self.request)
+        context["facets"] = facets.options(chosen, request=self.request)
         context["results_summary"] = filterset.summary(context["paginator"].count)
         context["selection"] = filterset.scope() if context["active_filters"] else ""
         context["sort"], context["sort_options"] = (

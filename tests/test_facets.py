@@ -111,3 +111,19 @@ def test_options_show_their_counts_in_english(client, reports):
     assert '<span class="count">(2)</span>' in text
     assert '<option value="2025">FY2025 (1)</option>' in text
 
+
+def test_options_made_for_one_language_are_not_shown_in_the_other(client, reports):
+    client.get(LIST, {"office": "seoul"})
+    english = client.get("/en" + LIST, {"office": "seoul"}).text
+    japanese = client.get(LIST, {"office": "seoul", "sort": "newest"}).text
+
+    assert '<option value="2025">FY2025 (1)</option>' in english
+    assert '<option value="2025">2025年度（1件）</option>' in japanese
+
+
+def test_options_follow_a_new_report(client, reports):
+    client.get(LIST, {"office": "seoul"})
+    make_report(office="seoul", fiscal_year=2025, events=())
+    text = client.get(LIST, {"office": "seoul"}).text
+
+    assert '<option value="2025">2025年度（2件）</option>' in text
