@@ -30,8 +30,9 @@ class Results:
 
     `queryset` is ordered; `count` is known (cached); `walk`, for a search, lets a
     page be read by walking the list instead of ranking every match. With
-    `cached_cards`, a page is for a list of cards: the reports whose card the card
-    cache holds come as that card alone (reports/cards.py).
+    `cached_cards`, a page is for a list of cards: each report whose card the card
+    cache holds carries it as `cached_card`, and only the others are read with their
+    office, themes and photos (reports/cards.py).
     """
 
     def __init__(
