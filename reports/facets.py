@@ -397,13 +397,9 @@ def _options(chosen: Selection, found: Counts, *, request=None) -> dict[str, lis
 
 
 def public_fiscal_years(request=None) -> list[int]:
-    """Every fiscal year with a public report, newest first (cached per content revision)."""
-
-    def load():
-        grid = key_totals.totals(router.db_for_read(Report)).grid
-        return sorted({year for _office, year in grid if year is not None}, reverse=True)
-
-    return content_revision.cached(request, "fiscal-years", (), load, revision="counts")
+    """Every fiscal year with a public report, newest first: the years the unfiltered
+    list counts (cached per revision like every count)."""
+    return sorted(counts(Selection(), request=request).fy, reverse=True)
 
 
 def offices_with_counts(request=None) -> list:

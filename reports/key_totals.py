@@ -11,8 +11,8 @@ keeps the same numbers, one row per key:
     "g3:2024", "g3:"      office 3's reports of fiscal year 2024, of no fiscal year
 
 counting every report whose status is published, scheduled ones too: their
-publication time passes without a write, so totals() takes off the few reports
-still scheduled when it reads.
+publication time passes without a write, so the few reports still scheduled are
+taken off when the totals are read (combine()).
 
 Row triggers keep the rows, whatever writes the reports (the admin, imports, the
 facet key triggers, SQL by hand), only for writes that change a published
@@ -222,26 +222,8 @@ def scheduled(now=None) -> tuple[str, list]:
     return sql, list(params)
 
 
-def totals(using: str = "default", now=None) -> Totals:
-    """The public reports per key now, in one statement."""
-    scheduled_sql, params = scheduled(now)
-    sql = (
-        f"SELECT 0, k.key, k.reports, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), "
-        f"CAST(NULL AS TEXT) FROM ({KEPT_SQL}) k UNION ALL "
-        f"SELECT 1, CAST(NULL AS TEXT), CAST(NULL AS INTEGER), s.office_id, s.fiscal_year, "
-        f"s.facet_keys FROM ({scheduled_sql}) s"
-    )
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return combine(
-        [(key, n) for part, key, n, *_ in rows if part == 0],
-        [(office, year, keys) for part, _key, _n, office, year, keys in rows if part == 1],
-    )
-
-
 def combine(kept, scheduled) -> Totals:
-    """Totals from the rows of KEPT_SQL, (key, reports), less those of SCHEDULED_SQL,
+    """Totals from the rows of KEPT_SQL, (key, reports), less those of scheduled(),
     (office id, fiscal year, facet keys)."""
     counted: dict[str, int] = dict(kept)
     for office_id, year, keys in scheduled:
