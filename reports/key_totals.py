@@ -210,6 +210,8 @@ class Totals:
 # its own (reports/facets.py does): the kept rows, and the reports they count that
 # are still scheduled (few, found by the index the list uses), taken off by combine().
 KEPT_SQL = f"SELECT key, reports FROM {TABLE} WHERE reports <> 0"  # noqa: S608
+# How many reports the totals count, scheduled ones too (each is in one "g" key).
+REPORTS_SQL = f"SELECT COALESCE(SUM(reports), 0) FROM {TABLE} WHERE key >= 'g' AND key < 'h'"  # noqa: S608
 
 
 def scheduled(now=None) -> tuple[str, list]:

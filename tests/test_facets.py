@@ -127,3 +127,75 @@ def test_options_follow_a_new_report(client, reports):
     text = client.get(LIST, {"office": "seoul"}).text
 
     assert '<option value="2025">2025年度（2件）</option>' in text
+
+
+@pytest.fixture
+def common_word():
+    """交流 in four of the five public reports (and in a draft and a scheduled report):
+    its counts are the kept totals less the one public report without it."""
+    import datetime
+
+    from django.utils import timezone
+
+    hagi, toba = "352047", "242110"  # 山口県, 三重県
+    fy2024 = (("2024-06-01", "2024-06-02"),)
+    one = make_report(office="seoul", themes=("education",), title="交流会", events=fy2024)
+    one.local_governments.add(hagi)
+    make_report(office="seoul", themes=("sister-cities",), body="市民の交流")
+    two = make_report(office="paris", themes=("education", "multicultural"), body="交流", events=())
+    two.local_governments.add(toba)
+    make_report(office="london", themes=("education",), body="青少年交流")
+    other = make_report(office="paris", themes=("education",), body="視察")
+    other.local_governments.add(hagi)
+    make_report(office="paris", body="交流", status="draft")
+    make_report(office="london", body="交流", published_at=timezone.now() + datetime.timedelta(1))
+
+
+def test_the_counts_of_a_word_in_most_reports_are_its_matches(client, common_word):
+    response = client.get(LIST, {"q": "交流"})
+    assert response.context["paginator"].count == 4
+    nonzero = {
+        kind: {k: n for k, n in counts(response, kind).items() if n}
+        for kind in ("office", "theme", "fy", "prefecture")
+    }
+    assert nonzero == {
+        "office": {"seoul": 2, "paris": 1, "london": 1},
+        "theme": {"education": 3, "sister-cities": 1, "multicultural": 1},
+        "fy": {2024: 1, 2025: 2},
+        "prefecture": {"35": 1, "24": 1},
+    }
+
+
+def test_the_office_counts_of_a_common_word_apply_the_office_selection_to_nothing_else(
+    client, common_word
+):
+    response = client.get(LIST, {"q": "交流", "office": "paris"})
+    assert response.context["paginator"].count == 1
+    assert {k: n for k, n in counts(response, "office").items() if n} == {
+        "seoul": 2,
+        "paris": 1,
+        "london": 1,
+    }
+    assert {k: n for k, n in counts(response, "theme").items() if n} == {
+        "education": 1,
+        "multicultural": 1,
+    }
+
+
+def test_a_word_in_most_reports_lists_its_title_matches_first(client):
+    # More matches than a page, the title match the oldest: the page is found by
+    # walking the list for title matches first, as many as the counts say there are.
+    make_report(title="交流会", events=(("2020-06-01", "2020-06-01"),))
+    for _ in range(22):
+        make_report(body="市民の交流")
+    make_report(body="視察")
+    response = client.get(LIST, {"q": "交流"})
+    assert response.context["paginator"].count == 23
+    assert [r.title for r in response.context["page_obj"]][:1] == ["交流会"]
+
+
+def test_the_counts_of_a_word_in_few_reports_are_its_matches(client, common_word):
+    response = client.get(LIST, {"q": "視察"})
+    assert response.context["paginator"].count == 1
+    assert {k: n for k, n in counts(response, "office").items() if n} == {"paris": 1}
+    assert {k: n for k, n in counts(response, "prefecture").items() if n} == {"35": 1}
