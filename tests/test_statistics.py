@@ -105,6 +105,34 @@ def test_drafts_are_not_counted(client):
     assert table(client.get(STATS), "offices") == [("パリ事務所", 1)]
 
 
+def test_reports_not_public_add_nothing_to_the_figures_of_all_reports(client, demo, clock):
+    # Every report's figures are all the rows less those of the reports not public.
+    import datetime
+
+    from municipalities.models import Partner
+    from reports.models import Event
+
+    def every_table():
+        response = client.get(STATS)
+        return {item["table"].name: item["table"].cells for item in response.context["tables"]}
+
+    shown = every_table()
+    later = clock.now + datetime.timedelta(days=3)
+    partner = Partner.objects.order_by("pk").first()
+    for status, published_at in (("draft", None), ("withdrawn", None), ("published", later)):
+        hidden = make_report(
+            office="paris",
+            status=status,
+            published_at=published_at,
+            participants=({"name": "x", "country": "KR", "people": 100},),
+        )
+        Event.objects.filter(report=hidden).update(country="KR")
+        hidden.local_governments.add("352047")  # 萩市
+        hidden.partners.add(partner)
+    make_report(office="paris", status="draft")  # and one without a figure
+    assert every_table() == shown
+
+
 def test_each_table_has_a_chart_with_an_accessible_name(client, demo):
     html = client.get(STATS).text
     charts = re.findall(r'<svg[^>]*role="img"[^>]*aria-labelledby="([^"]+)"', html)
