@@ -199,3 +199,19 @@ def test_the_counts_of_a_word_in_few_reports_are_its_matches(client, common_word
     assert response.context["paginator"].count == 1
     assert {k: n for k, n in counts(response, "office").items() if n} == {"paris": 1}
     assert {k: n for k, n in counts(response, "prefecture").items() if n} == {"35": 1}
+
+
+def test_the_counts_of_one_prefecture_are_its_reports(client, common_word):
+    # Its grid and its other facets read the same reports (once, shared).
+    response = client.get(LIST, {"prefecture": "35"})
+    assert response.context["paginator"].count == 2
+    nonzero = {
+        kind: {k: n for k, n in counts(response, kind).items() if n}
+        for kind in ("office", "theme", "fy", "prefecture")
+    }
+    assert nonzero == {
+        "office": {"seoul": 1, "paris": 1},
+        "theme": {"education": 2},
+        "fy": {2024: 1, 2025: 1},
+        "prefecture": {"35": 2, "24": 1},
+    }
