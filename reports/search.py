@@ -67,14 +67,43 @@ class BigramMatch(models.Func):
         )
 
 
+def _indexed(queryset, terms) -> list[str]:
+    """The terms the bigram index can find: two characters or more, on PostgreSQL."""
+    use_index = connections[queryset.db].vendor == "postgresql"
+    return [term for term in terms if use_index and len(term) >= 2]
+
+
+def matched(queryset, terms) -> models.QuerySet:
+    """The reports of `queryset` whose search text holds every term, unordered and
+    without a rank: the match alone, for a statement that reads it as a table of its
+    own (reports/facets.py) or a subquery (matching)."""
+    indexed = _indexed(queryset, terms)
+    qs = queryset.order_by()
+    for term in terms:
+        if term in indexed:
+            qs = qs.filter(BigramMatch(term))
+            if len(term) == 2 and term.isalnum():
+                continue  # a two-character term is its own one bigram: the match is exact
+        # Longer terms are confirmed on the index's candidates; short ones read the text.
+        qs = qs.filter(search_text__contains=term)
+    return qs
+
+
+def in_title(terms) -> Q:
+    """Every term is in the report's title: what ranks a match first."""
+    found = Q()
+    for term in terms:
+        found &= Q(search_title__contains=term)
+    return found
+
+
 def matching(queryset, terms) -> models.QuerySet:
     """The reports of `queryset` whose search text holds every term, with search_rank."""
     terms = list(terms)
     if not terms:
         return queryset
     qs = queryset
-    use_index = connections[queryset.db].vendor == "postgresql"
-    indexed = [term for term in terms if use_index and len(term) >= 2]
+    indexed = _indexed(queryset, terms)
     if indexed:
         # One subquery for all the terms, which a LIMIT (never reached) keeps
         # PostgreSQL from merging into the outer query: planned alone, with no
@@ -83,26 +112,20 @@ def matching(queryset, terms) -> models.QuerySet:
         # row for other reports.
         # No order: the model's (newest first) would make PostgreSQL sort every
         # match before the LIMIT, though the outer query only tests membership.
-        matches = queryset.model._default_manager.order_by()
-        for term in indexed:
-            matches = matches.filter(BigramMatch(term))
-            if not (len(term) == 2 and term.isalnum()):
-                # A two-character term is its own one bigram: the index match is
-                # exact. Longer ones are confirmed on the index's candidates.
-                matches = matches.filter(search_text__contains=term)
+        matches = matched(queryset.model._default_manager, indexed)
         qs = qs.filter(pk__in=matches.values("pk")[:SUBQUERY_LIMIT])
     for term in terms:
         if term not in indexed:
             qs = qs.filter(search_text__contains=term)
-    in_title = Q()
-    for term in terms:
-        in_title &= Q(search_title__contains=term)
-    return qs.annotate(
-        search_rank=models.Case(
-            models.When(in_title, then=models.Value(0)),
-            default=models.Value(1),
-            output_field=models.IntegerField(),
-        )
+    return qs.annotate(search_rank=ranked(terms))
+
+
+def ranked(terms) -> models.Case:
+    """search_rank: 0 when every term is in the title, else 1."""
+    return models.Case(
+        models.When(in_title(terms), then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
     )
 
 
