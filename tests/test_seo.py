@@ -6,6 +6,7 @@ import html
 import re
 import urllib.robotparser
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
@@ -252,6 +253,21 @@ def test_list_canonical_keeps_the_filters_and_drops_noise(client):
     tags = head_tags(page)
     assert tags["canonical"] == f"{HOST}/en/reports/?office=paris&office=seoul&theme=multicultural"
     assert tags["hreflang:ja"] == f"{HOST}/reports/?office=paris&office=seoul&theme=multicultural"
+
+
+def test_a_list_asked_in_both_languages_links_each_to_the_other(client):
+    # Each language's page of one list, asked one after the other in one process.
+    for path in ("/reports/", "/en/reports/") * 2:
+        tags = head_tags(client.get(path, {"office": "seoul"}).text)
+        assert tags["canonical"] == f"{HOST}{path}?office=seoul"
+        assert tags["hreflang:ja"] == f"{HOST}/reports/?office=seoul"
+        assert tags["hreflang:en"] == f"{HOST}/en/reports/?office=seoul"
+
+
+def test_a_very_long_search_keeps_its_words_in_the_other_languages_link(client):
+    words = "交流" * 300
+    tags = head_tags(client.get("/reports/", {"q": words}).text)
+    assert tags["hreflang:en"] == f"{HOST}/en/reports/?{urlencode({'q': words})}"
 
 
 def test_list_canonical_keeps_a_page_number_after_the_first(client):

@@ -1,5 +1,6 @@
 from django import template
-from django.urls import translate_url
+
+from reports.languages import url_in
 
 register = template.Library()
 
@@ -10,4 +11,4 @@ def url_in_language(context, language: str) -> str:
     request = context.get("request")
     if request is None:  # the 500 page renders without a request
         return "/" if language == "ja" else f"/{language}/"
-    return translate_url(request.get_full_path(), language)
+    return url_in(request.get_full_path(), language)

@@ -5,8 +5,10 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
-from django.urls import Resolver404, resolve, translate_url
+from django.urls import Resolver404, resolve
 from django.utils.safestring import mark_safe
+
+from reports.languages import url_in
 
 register = template.Library()
 
@@ -43,14 +45,15 @@ def page_urls(context) -> dict | None:
     request = context.get("request")
     if request is None:
         return None
-    try:
-        resolve(request.path_info)
-    except Resolver404:
-        return None
+    if getattr(request, "resolver_match", None) is None:  # resolved already for a view
+        try:
+            resolve(request.path_info)
+        except Resolver404:
+            return None
     query = canonical_query(context)
     path = f"{request.path}?{query}" if query else request.path
     alternates = [
-        {"hreflang": code, "url": request.build_absolute_uri(translate_url(path, code))}
+        {"hreflang": code, "url": request.build_absolute_uri(url_in(path, code))}
         for code, _name in settings.LANGUAGES
     ]
     # x-default: the Japanese page, which the bare URLs serve whatever the browser asks.
