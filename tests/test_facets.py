@@ -182,6 +182,21 @@ def test_the_office_counts_of_a_common_word_apply_the_office_selection_to_nothin
     }
 
 
+def test_the_theme_counts_of_a_common_word_ignore_only_the_theme_selection(client, common_word):
+    response = client.get(LIST, {"q": "交流", "theme": "education"})
+    assert response.context["paginator"].count == 3
+    assert {k: n for k, n in counts(response, "theme").items() if n} == {
+        "education": 3,
+        "sister-cities": 1,
+        "multicultural": 1,
+    }
+    assert {k: n for k, n in counts(response, "office").items() if n} == {
+        "seoul": 1,
+        "paris": 1,
+        "london": 1,
+    }
+
+
 def test_a_word_in_most_reports_lists_its_title_matches_first(client):
     # More matches than a page, the title match the oldest: the page is found by
     # walking the list for title matches first, as many as the counts say there are.
