@@ -141,13 +141,18 @@ KEY_ROWS = {
 }
 
 
+# What counting reads of each report, and the columns of the common tables that hold it.
+ROW_FIELDS = ("pk", "office_id", "fiscal_year", "search_rank", "facet_keys")
+ROW_COLUMNS = "(id, office_id, fiscal_year, search_rank, facet_keys)"
+
+
 def _rows(chosen: Selection):
     """Id, office, fiscal year, search rank and keys of each report `chosen` selects."""
     rows = _public(chosen)
     if not chosen.is_search:
         # Typed, or PostgreSQL reads the NULL as text.
         rows = rows.annotate(search_rank=Cast(Value(None), IntegerField()))
-    return rows.values_list("pk", "office_id", "fiscal_year", "search_rank", "facet_keys")
+    return rows.values_list(*ROW_FIELDS)
 
 
 def _tally(
@@ -314,9 +319,7 @@ def _tally(
         tables, tables_params = [], []
         for read, name in common.items():
             read_sql, read_params = _rows(read).query.sql_with_params()
-            tables.append(
-                f"{name} (id, office_id, fiscal_year, search_rank, facet_keys) AS ({read_sql})"
-            )
+            tables.append(f"{name} {ROW_COLUMNS} AS ({read_sql})")
             tables_params += read_params
         sql = f"WITH {', '.join(tables)} {sql}"
         params = [*tables_params, *params]
@@ -324,13 +327,12 @@ def _tally(
         read_sql, read_params = _rows(
             chosen.without("offices", "fiscal_year", *KINDS)
         ).query.sql_with_params()
-        sql = f"WITH m (id, office_id, fiscal_year, search_rank, facet_keys) AS ({read_sql}) {sql}"
+        sql = f"WITH m {ROW_COLUMNS} AS ({read_sql}) {sql}"
         params = [*read_params, *params]
     elif shared:
         # The words alone: their match `x` (any report) is read once. When it is most
         # of the reports, `c` holds the public reports outside it and `m`, the public
         # matches, is never read; otherwise `m` is, and `c` never.
-        columns = "(id, office_id, fiscal_year, search_rank, facet_keys)"
         match_sql, match_params = (
             search.matched(Report.objects.all(), chosen.terms).values("pk").query.sql_with_params()
         )
@@ -338,14 +340,14 @@ def _tally(
             _public(Selection())
             .filter(pk__in=RawSQL("SELECT id FROM x", ()))
             .annotate(search_rank=search.ranked(chosen.terms))
-            .values_list("pk", "office_id", "fiscal_year", "search_rank", "facet_keys")
+            .values_list(*ROW_FIELDS)
             .query.sql_with_params()
         )
         every_sql, every_params = _rows(Selection()).query.sql_with_params()
         tables = (
-            f"x (id) AS ({match_sql}), m {columns} AS ({read_sql}), "
+            f"x (id) AS ({match_sql}), m {ROW_COLUMNS} AS ({read_sql}), "
             f"g (most) AS (SELECT (SELECT COUNT(*) FROM x) * 2 > ({key_totals.REPORTS_SQL})), "
-            f"p {columns} AS ({every_sql}), c {columns} AS (SELECT * FROM p "
+            f"p {ROW_COLUMNS} AS ({every_sql}), c {ROW_COLUMNS} AS (SELECT * FROM p "
             f"WHERE {gate} AND NOT EXISTS (SELECT 1 FROM x WHERE x.id = p.id))"
         )
         sql = f"WITH {tables} {sql}"
@@ -395,8 +397,9 @@ def _tally(
                         found["grid"][codes.get(office_id), year, rank] = count
         if complemented and keys_complement is not None:
             for key, n in every.keys.items():
-                if n > unmatched["keys"].get(key, 0):
-                    counted_keys.append((keys_complement, key, n - unmatched["keys"].get(key, 0)))
+                matched = n - unmatched["keys"].get(key, 0)
+                if matched > 0:
+                    counted_keys.append((keys_complement, key, matched))
     slugs = {str(theme.pk): theme.slug for theme in reference.themes()}
     for branch, key, n in counted_keys:
         prefix, value = key[0], key[1:]

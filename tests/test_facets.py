@@ -13,6 +13,11 @@ def counts(response, kind):
     return {o["value"]: o["count"] for o in response.context["facets"][kind]}
 
 
+def nonzero(response, *kinds) -> dict:
+    """The options of each kind that would give reports, with their counts."""
+    return {kind: {k: n for k, n in counts(response, kind).items() if n} for kind in kinds}
+
+
 @pytest.fixture
 def reports():
     make_report(office="seoul", themes=("multicultural",), events=(("2025-12-18", "2025-12-18"),))
@@ -154,11 +159,7 @@ def common_word():
 def test_the_counts_of_a_word_in_most_reports_are_its_matches(client, common_word):
     response = client.get(LIST, {"q": "交流"})
     assert response.context["paginator"].count == 4
-    nonzero = {
-        kind: {k: n for k, n in counts(response, kind).items() if n}
-        for kind in ("office", "theme", "fy", "prefecture")
-    }
-    assert nonzero == {
+    assert nonzero(response, "office", "theme", "fy", "prefecture") == {
         "office": {"seoul": 2, "paris": 1, "london": 1},
         "theme": {"education": 3, "sister-cities": 1, "multicultural": 1},
         "fy": {2024: 1, 2025: 2},
@@ -171,12 +172,12 @@ def test_the_office_counts_of_a_common_word_apply_the_office_selection_to_nothin
 ):
     response = client.get(LIST, {"q": "交流", "office": "paris"})
     assert response.context["paginator"].count == 1
-    assert {k: n for k, n in counts(response, "office").items() if n} == {
+    assert nonzero(response, "office")["office"] == {
         "seoul": 2,
         "paris": 1,
         "london": 1,
     }
-    assert {k: n for k, n in counts(response, "theme").items() if n} == {
+    assert nonzero(response, "theme")["theme"] == {
         "education": 1,
         "multicultural": 1,
     }
@@ -185,12 +186,12 @@ def test_the_office_counts_of_a_common_word_apply_the_office_selection_to_nothin
 def test_the_theme_counts_of_a_common_word_ignore_only_the_theme_selection(client, common_word):
     response = client.get(LIST, {"q": "交流", "theme": "education"})
     assert response.context["paginator"].count == 3
-    assert {k: n for k, n in counts(response, "theme").items() if n} == {
+    assert nonzero(response, "theme")["theme"] == {
         "education": 3,
         "sister-cities": 1,
         "multicultural": 1,
     }
-    assert {k: n for k, n in counts(response, "office").items() if n} == {
+    assert nonzero(response, "office")["office"] == {
         "seoul": 1,
         "paris": 1,
         "london": 1,
@@ -212,19 +213,15 @@ def test_a_word_in_most_reports_lists_its_title_matches_first(client):
 def test_the_counts_of_a_word_in_few_reports_are_its_matches(client, common_word):
     response = client.get(LIST, {"q": "視察"})
     assert response.context["paginator"].count == 1
-    assert {k: n for k, n in counts(response, "office").items() if n} == {"paris": 1}
-    assert {k: n for k, n in counts(response, "prefecture").items() if n} == {"35": 1}
+    assert nonzero(response, "office")["office"] == {"paris": 1}
+    assert nonzero(response, "prefecture")["prefecture"] == {"35": 1}
 
 
 def test_the_counts_of_one_prefecture_are_its_reports(client, common_word):
     # Its grid and its other facets read the same reports (once, shared).
     response = client.get(LIST, {"prefecture": "35"})
     assert response.context["paginator"].count == 2
-    nonzero = {
-        kind: {k: n for k, n in counts(response, kind).items() if n}
-        for kind in ("office", "theme", "fy", "prefecture")
-    }
-    assert nonzero == {
+    assert nonzero(response, "office", "theme", "fy", "prefecture") == {
         "office": {"seoul": 1, "paris": 1},
         "theme": {"education": 2},
         "fy": {2024: 1, 2025: 1},
