@@ -16,7 +16,7 @@ from reports.languages import japanese
 
 from . import activity
 from .codes import PREFECTURE_NAMES, PREFECTURE_NAMES_EN, prefecture_name, prefecture_name_en
-from .maps import describe_count, render_japan_map
+from .maps import render_japan_map
 from .models import LocalGovernment
 
 ENGLISH_PREFECTURES = dict(zip(PREFECTURE_NAMES, PREFECTURE_NAMES_EN, strict=True))
@@ -71,7 +71,7 @@ def japan_map(*, prefecture_counts, dots, url_for, title, description):
         url_for=url_for,
         title=title,
         description=description,
-        describe=lambda name, count: describe_count(ENGLISH_PREFECTURES.get(name, name), count),
+        prefecture_name=lambda name: ENGLISH_PREFECTURES.get(name, name),
         dot_lang="ja",
     )
 
