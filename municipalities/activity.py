@@ -1,7 +1,8 @@
 """Who took part how often: reports counted per prefecture, local government and partner.
 
 Counts of a selection of public reports (a reports Selection) are cached per
-content revision: per local government from the links of Report.local_governments,
+content revision: per local government from the links of Report.local_governments
+(of every public report, from the sums the database keeps: reports/key_totals.py),
 per prefecture from the keys each report keeps (reports/facet_keys.py). The other
 functions take the reports to count (a QuerySet of public reports) and count them
 through the links, in one grouped query each. A report counts once for a local
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from reports import content_revision, facets, selection
+from reports import content_revision, facets, key_totals, selection
 from reports.models import Report
 
 from .codes import prefecture_code_of
@@ -57,7 +58,11 @@ def counted_local_governments(chosen, *, request=None) -> dict[str, int]:
         request,
         "local-government-counts",
         chosen,
-        lambda: local_government_counts(selection.apply(Report.objects.published(), chosen)),
+        lambda: (
+            key_totals.local_government_totals()
+            if chosen == selection.Selection()
+            else local_government_counts(selection.apply(Report.objects.published(), chosen))
+        ),
         revision=chosen.revision,
     )
 

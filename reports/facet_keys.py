@@ -13,6 +13,18 @@ row, as a JSON array of distinct strings:
 
 so the counts read the selected reports once and unnest their keys.
 
+`Report.stat_keys` holds, the same way, the figures the statistics add up
+(reports/statistics.py), as a JSON object of key to number:
+
+    "se:KR"        events held in KR ("se:" those with no country)
+    "sP:KR:about"  people of its participants from KR counted "about" (sM: their
+                   local governments, sR: the rows, sW: the rows with people)
+    "sf"           1 when any participant has a number of people
+    "sl:131016"    1 per linked local government of Japan
+    "sa:17"        1 per linked partner abroad
+
+so the figures of every public report are kept summed (reports/key_totals.py).
+
 Database triggers keep it current, whatever writes the links (the admin, imports,
 `link_municipalities`, the Forum drafts, bulk loads, SQL by hand): on PostgreSQL
 statement-level triggers with transition tables, one UPDATE per statement; on
@@ -31,7 +43,8 @@ POSTGRESQL_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION clair_refresh_facet_keys(ids bigint[]) RETURNS void
 LANGUAGE sql AS $$
   SELECT set_config('clair.facet_keys', 'refresh', true);
-  UPDATE reports_report r SET facet_keys = COALESCE(g.keys, '[]')
+  UPDATE reports_report r
+     SET facet_keys = COALESCE(g.keys, '[]'), stat_keys = COALESCE(s.keys, '{}')
     FROM (SELECT DISTINCT unnest(ids) AS id) a
     LEFT JOIN (
       SELECT report_id, json_agg(k ORDER BY k)::text AS keys FROM (
@@ -46,7 +59,28 @@ LANGUAGE sql AS $$
          WHERE l.report_id IN (SELECT unnest(ids)) AND p.country <> ''
       ) keys GROUP BY report_id
     ) g ON g.report_id = a.id
-   WHERE r.id = a.id AND r.facet_keys IS DISTINCT FROM COALESCE(g.keys, '[]');
+    LEFT JOIN (
+      SELECT report_id, json_object_agg(k, n ORDER BY k)::text AS keys FROM (
+        SELECT report_id, 'se:' || country AS k, count(*) AS n FROM reports_event
+         WHERE report_id IN (SELECT unnest(ids)) GROUP BY report_id, country
+        UNION ALL SELECT report_id, 'sl:' || localgovernment_id, 1
+          FROM reports_report_local_governments WHERE report_id IN (SELECT unnest(ids))
+        UNION ALL SELECT report_id, 'sa:' || partner_id, 1 FROM reports_report_partners
+         WHERE report_id IN (SELECT unnest(ids))
+        UNION ALL SELECT report_id, v.kind || country || ':' || qualifier, v.n FROM (
+          SELECT report_id, country, qualifier, sum(people) AS people,
+                 sum(municipalities) AS municipalities, count(*) AS rows,
+                 count(people) AS with_people
+            FROM reports_participant WHERE report_id IN (SELECT unnest(ids))
+           GROUP BY report_id, country, qualifier
+        ) p CROSS JOIN LATERAL (VALUES ('sP:', p.people), ('sM:', p.municipalities),
+                                       ('sR:', p.rows), ('sW:', p.with_people)) v (kind, n)
+        UNION ALL SELECT DISTINCT report_id, 'sf', 1 FROM reports_participant
+         WHERE report_id IN (SELECT unnest(ids)) AND people IS NOT NULL
+      ) keys WHERE n <> 0 GROUP BY report_id
+    ) s ON s.report_id = a.id
+   WHERE r.id = a.id AND (r.facet_keys IS DISTINCT FROM COALESCE(g.keys, '[]')
+      OR r.stat_keys IS DISTINCT FROM COALESCE(s.keys, '{}'));
   SELECT set_config('clair.facet_keys', '', true);
 $$;
 -- A save from Django writes every column, facet_keys with it, from an instance that
@@ -56,6 +90,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
   IF coalesce(current_setting('clair.facet_keys', true), '') <> 'refresh' THEN
     NEW.facet_keys := CASE WHEN TG_OP = 'INSERT' THEN '[]' ELSE OLD.facet_keys END;
+    NEW.stat_keys := CASE WHEN TG_OP = 'INSERT' THEN '{}' ELSE OLD.stat_keys END;
   END IF;
   RETURN NEW;
 END $$;
@@ -92,10 +127,12 @@ FOR EACH STATEMENT EXECUTE FUNCTION clair_facet_keys_changed()
 """
 POSTGRESQL_KEEP_TRIGGERS = [
     """CREATE OR REPLACE TRIGGER clair_facet_keys_kept BEFORE UPDATE ON reports_report
-    FOR EACH ROW WHEN (NEW.facet_keys IS DISTINCT FROM OLD.facet_keys)
+    FOR EACH ROW WHEN (NEW.facet_keys IS DISTINCT FROM OLD.facet_keys
+      OR NEW.stat_keys IS DISTINCT FROM OLD.stat_keys)
     EXECUTE FUNCTION clair_keep_facet_keys()""",
     """CREATE OR REPLACE TRIGGER clair_facet_keys_new BEFORE INSERT ON reports_report
-    FOR EACH ROW WHEN (NEW.facet_keys <> '[]') EXECUTE FUNCTION clair_keep_facet_keys()""",
+    FOR EACH ROW WHEN (NEW.facet_keys <> '[]' OR NEW.stat_keys <> '{}')
+    EXECUTE FUNCTION clair_keep_facet_keys()""",
 ]
 POSTGRESQL_PARTNER_TRIGGER = """
 CREATE OR REPLACE TRIGGER clair_facet_keys_country
@@ -117,11 +154,33 @@ SQLITE_KEYS = """(
     ) ORDER BY k
   )
 )"""
+SQLITE_STAT_KEYS = """(
+  SELECT COALESCE(json_group_object(k, n), '{{}}') FROM (
+    SELECT k, n FROM (
+      SELECT 'se:' || country AS k, count(*) AS n FROM reports_event
+       WHERE report_id = {report} GROUP BY country
+      UNION ALL SELECT 'sl:' || localgovernment_id, 1 FROM reports_report_local_governments
+       WHERE report_id = {report}
+      UNION ALL SELECT 'sa:' || partner_id, 1 FROM reports_report_partners
+       WHERE report_id = {report}
+      UNION ALL SELECT 'sP:' || country || ':' || qualifier, sum(people)
+        FROM reports_participant WHERE report_id = {report} GROUP BY country, qualifier
+      UNION ALL SELECT 'sM:' || country || ':' || qualifier, sum(municipalities)
+        FROM reports_participant WHERE report_id = {report} GROUP BY country, qualifier
+      UNION ALL SELECT 'sR:' || country || ':' || qualifier, count(*)
+        FROM reports_participant WHERE report_id = {report} GROUP BY country, qualifier
+      UNION ALL SELECT 'sW:' || country || ':' || qualifier, count(people)
+        FROM reports_participant WHERE report_id = {report} GROUP BY country, qualifier
+      UNION ALL SELECT 'sf', 1 WHERE EXISTS (
+        SELECT 1 FROM reports_participant WHERE report_id = {report} AND people IS NOT NULL)
+    ) WHERE n <> 0 ORDER BY k
+  )
+)"""
 SQLITE_TRIGGER = """
 CREATE TRIGGER IF NOT EXISTS clair_facet_keys_{table}_{event}_{row}
 AFTER {event} ON {table}
 BEGIN
-  UPDATE reports_report SET facet_keys = {keys} WHERE id = {row}.report_id;
+  UPDATE reports_report SET facet_keys = {keys}, stat_keys = {stats} WHERE id = {row}.report_id;
 END
 """
 # A save from Django writes facet_keys too, maybe from an instance loaded before its
@@ -129,11 +188,15 @@ END
 # from a trigger's own UPDATE unless recursive_triggers is on).
 SQLITE_KEEP_TRIGGERS = [
     """CREATE TRIGGER IF NOT EXISTS clair_facet_keys_kept
-    AFTER UPDATE OF facet_keys ON reports_report WHEN NEW.facet_keys IS NOT {keys}
-    BEGIN UPDATE reports_report SET facet_keys = {keys} WHERE id = NEW.id; END""",
+    AFTER UPDATE OF facet_keys, stat_keys ON reports_report
+    WHEN NEW.facet_keys IS NOT {keys} OR NEW.stat_keys IS NOT {stats}
+    BEGIN UPDATE reports_report SET facet_keys = {keys}, stat_keys = {stats}
+     WHERE id = NEW.id; END""",
     """CREATE TRIGGER IF NOT EXISTS clair_facet_keys_new
-    AFTER INSERT ON reports_report WHEN NEW.facet_keys IS NOT {keys}
-    BEGIN UPDATE reports_report SET facet_keys = {keys} WHERE id = NEW.id; END""",
+    AFTER INSERT ON reports_report
+    WHEN NEW.facet_keys IS NOT {keys} OR NEW.stat_keys IS NOT {stats}
+    BEGIN UPDATE reports_report SET facet_keys = {keys}, stat_keys = {stats}
+     WHERE id = NEW.id; END""",
 ]
 SQLITE_PARTNER_TRIGGER = """
 CREATE TRIGGER IF NOT EXISTS clair_facet_keys_partner_country
@@ -149,6 +212,7 @@ LINK_TABLES = [
     "reports_report_local_governments",
     "reports_event",
     "reports_report_partners",
+    "reports_participant",  # the statistics' keys only
 ]
 
 
@@ -158,13 +222,8 @@ def install_triggers(using: str = "default", **kwargs) -> None:
     existing = set(connection.introspection.table_names())
     if "reports_report" not in existing or not set(LINK_TABLES) <= existing:
         return  # before the migrations that create the tables
-    if "facet_keys" not in {
-        column.name
-        for column in connection.introspection.get_table_description(
-            connection.cursor(), "reports_report"
-        )
-    }:
-        return  # before the migration that adds the column
+    if not key_totals.columns_ready(connection):
+        return  # before the migrations that add the columns
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(POSTGRESQL_FUNCTIONS)
@@ -184,15 +243,26 @@ def install_triggers(using: str = "default", **kwargs) -> None:
                     ("UPDATE", ["OLD", "NEW"]),
                 ):
                     for row in rows:
-                        keys = SQLITE_KEYS.format(report=f"{row}.report_id")
+                        report = f"{row}.report_id"
                         cursor.execute(
-                            SQLITE_TRIGGER.format(table=table, event=event, row=row, keys=keys)
+                            SQLITE_TRIGGER.format(
+                                table=table,
+                                event=event,
+                                row=row,
+                                keys=SQLITE_KEYS.format(report=report),
+                                stats=SQLITE_STAT_KEYS.format(report=report),
+                            )
                         )
             cursor.execute(
                 SQLITE_PARTNER_TRIGGER.format(keys=SQLITE_KEYS.format(report="reports_report.id"))
             )
             for trigger in SQLITE_KEEP_TRIGGERS:
-                cursor.execute(trigger.format(keys=SQLITE_KEYS.format(report="NEW.id")))
+                cursor.execute(
+                    trigger.format(
+                        keys=SQLITE_KEYS.format(report="NEW.id"),
+                        stats=SQLITE_STAT_KEYS.format(report="NEW.id"),
+                    )
+                )
 
 
 def remove_triggers(using: str = "default") -> None:
@@ -230,9 +300,12 @@ def refresh_all(using: str = "default") -> None:
     """Recompute every report's keys: after adding the column, or to repair by hand;
     the public reports per key (reports/key_totals.py) are counted again after."""
     connection = connections[using]
+    if not key_totals.columns_ready(connection):
+        return  # before the migration that adds the columns (it refreshes them then)
     with key_totals.recounted_after(using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT clair_refresh_facet_keys(ARRAY(SELECT id FROM reports_report))")
         else:
             keys = SQLITE_KEYS.format(report="reports_report.id")
-            cursor.execute(f"UPDATE reports_report SET facet_keys = {keys}")  # noqa: S608
+            stats = SQLITE_STAT_KEYS.format(report="reports_report.id")
+            cursor.execute(f"UPDATE reports_report SET facet_keys = {keys}, stat_keys = {stats}")  # noqa: S608

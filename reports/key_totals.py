@@ -26,21 +26,24 @@ import contextlib
 import dataclasses
 import json
 
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from .models import KeyTotal, Report
 
 TABLE = KeyTotal._meta.db_table
-COUNTED = ["status", "office_id", "fiscal_year", "facet_keys"]
+COUNTED = ["status", "office_id", "fiscal_year", "facet_keys", "stat_keys"]
 
-# A report row's keys, for `{row}` (NEW, OLD or a table's alias), spelt for each database.
+# A report row's keys and what each adds (1 but for the statistics' sums), for `{row}`
+# (NEW, OLD or a table's alias), spelt for each database.
 POSTGRESQL_KEYS = """
-  SELECT json_array_elements_text({row}.facet_keys::json) AS key
-  UNION SELECT 'g' || {row}.office_id || ':' || coalesce({row}.fiscal_year::text, '')"""
+  SELECT json_array_elements_text({row}.facet_keys::json) AS key, 1 AS n
+  UNION ALL SELECT 'g' || {row}.office_id || ':' || coalesce({row}.fiscal_year::text, ''), 1
+  UNION ALL SELECT key, value::bigint FROM json_each_text({row}.stat_keys::json)"""
 SQLITE_KEYS = """
-  SELECT value AS key FROM json_each({row}.facet_keys)
-  UNION SELECT 'g' || {row}.office_id || ':' || coalesce({row}.fiscal_year, '')"""
+  SELECT value AS key, 1 AS n FROM json_each({row}.facet_keys)
+  UNION ALL SELECT 'g' || {row}.office_id || ':' || coalesce({row}.fiscal_year, ''), 1
+  UNION ALL SELECT key, value FROM json_each({row}.stat_keys)"""
 
 POSTGRESQL_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION clair_key_totals_changed() RETURNS trigger
@@ -51,11 +54,11 @@ BEGIN
     RETURN NULL;
   END IF;
   INSERT INTO {TABLE} AS t (key, reports)
-  SELECT key, sum(n)::integer FROM (
-    SELECT key, 1 AS n FROM ({POSTGRESQL_KEYS.format(row="NEW")}) k
+  SELECT key, sum(n)::bigint FROM (
+    SELECT key, n FROM ({POSTGRESQL_KEYS.format(row="NEW")}) k
      WHERE TG_OP <> 'DELETE' AND NEW.status = 'published'
     UNION ALL
-    SELECT key, -1 FROM ({POSTGRESQL_KEYS.format(row="OLD")}) k
+    SELECT key, -n FROM ({POSTGRESQL_KEYS.format(row="OLD")}) k
      WHERE TG_OP <> 'INSERT' AND OLD.status = 'published'
   ) changes GROUP BY key HAVING sum(n) <> 0 ORDER BY key
   ON CONFLICT (key) DO UPDATE SET reports = t.reports + excluded.reports;
@@ -86,12 +89,14 @@ POSTGRESQL_TRIGGER_NAMES = ["insert", "delete", "update", "truncate"]
 # SQLite has one writer at a time. Taking off only updates rows that exist: a flush
 # that empties this table before the reports leaves it empty, not negative.
 SQLITE_ADD = f"""
-  INSERT INTO {TABLE} (key, reports) SELECT key, 1 FROM ({SQLITE_KEYS.format(row="NEW")})
+  INSERT INTO {TABLE} (key, reports) SELECT key, n FROM ({SQLITE_KEYS.format(row="NEW")})
    WHERE NEW.status = 'published'
-  ON CONFLICT (key) DO UPDATE SET reports = reports + 1;"""
+  ON CONFLICT (key) DO UPDATE SET reports = reports + excluded.reports;"""
 SQLITE_TAKE_OFF = f"""
-  UPDATE {TABLE} SET reports = reports - 1
-   WHERE OLD.status = 'published' AND key IN ({SQLITE_KEYS.format(row="OLD")});"""
+  UPDATE {TABLE} SET reports = reports - (
+    SELECT k.n FROM ({SQLITE_KEYS.format(row="OLD")}) k WHERE k.key = {TABLE}.key)
+   WHERE OLD.status = 'published'
+     AND key IN (SELECT k.key FROM ({SQLITE_KEYS.format(row="OLD")}) k);"""
 SQLITE_TRIGGERS = {
     "INSERT": ("INSERT", "NEW.status = 'published'", SQLITE_ADD),
     "DELETE": ("DELETE", "OLD.status = 'published'", SQLITE_TAKE_OFF),
@@ -112,19 +117,24 @@ BEGIN {body} END
 RECOUNT = {
     "postgresql": f"""
 INSERT INTO {TABLE} (key, reports)
-SELECT key, COUNT(*) FROM (
-  SELECT json_array_elements_text(r.facet_keys::json) AS key
+SELECT key, SUM(n) FROM (
+  SELECT json_array_elements_text(r.facet_keys::json) AS key, 1 AS n
     FROM reports_report r WHERE r.status = 'published'
-  UNION ALL SELECT 'g' || r.office_id || ':' || coalesce(r.fiscal_year::text, '')
+  UNION ALL SELECT 'g' || r.office_id || ':' || coalesce(r.fiscal_year::text, ''), 1
     FROM reports_report r WHERE r.status = 'published'
+  UNION ALL SELECT s.key, s.value::bigint
+    FROM reports_report r CROSS JOIN json_each_text(r.stat_keys::json) AS s
+   WHERE r.status = 'published'
 ) k GROUP BY key""",
     "sqlite": f"""
 INSERT INTO {TABLE} (key, reports)
-SELECT key, COUNT(*) FROM (
-  SELECT k.value AS key FROM reports_report r CROSS JOIN json_each(r.facet_keys) AS k
+SELECT key, SUM(n) FROM (
+  SELECT k.value AS key, 1 AS n FROM reports_report r CROSS JOIN json_each(r.facet_keys) AS k
    WHERE r.status = 'published'
-  UNION ALL SELECT 'g' || r.office_id || ':' || coalesce(r.fiscal_year, '')
+  UNION ALL SELECT 'g' || r.office_id || ':' || coalesce(r.fiscal_year, ''), 1
     FROM reports_report r WHERE r.status = 'published'
+  UNION ALL SELECT s.key, s.value FROM reports_report r CROSS JOIN json_each(r.stat_keys) AS s
+   WHERE r.status = 'published'
 ) GROUP BY key""",
 }
 
@@ -132,9 +142,8 @@ SELECT key, COUNT(*) FROM (
 def install_triggers(using: str = "default", **kwargs) -> None:
     """Create (or replace) the triggers and recount; connected to post_migrate."""
     connection = connections[using]
-    existing = set(connection.introspection.table_names())
-    if TABLE not in existing or "reports_report" not in existing:
-        return  # before the migration that creates the table
+    if not columns_ready(connection):
+        return  # before the migrations that create what they read
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Writers wait while the triggers go in and the rows are recounted.
@@ -170,13 +179,26 @@ def recount(using: str = "default") -> None:
     """Count every key again from the reports: after migrate, after a load that ran
     without triggers, or to repair by hand."""
     connection = connections[using]
-    if TABLE not in connection.introspection.table_names():
-        return  # before the migration that creates the table
+    if not columns_ready(connection):
+        return  # before the migrations that create what it reads
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("LOCK TABLE reports_report IN SHARE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
         cursor.execute(RECOUNT[connection.vendor])
+
+
+def columns_ready(connection) -> bool:
+    """Whether the tables and the report columns the triggers read exist yet."""
+    existing = set(connection.introspection.table_names())
+    if TABLE not in existing or "reports_report" not in existing:
+        return False
+    with connection.cursor() as cursor:
+        columns = {
+            column.name
+            for column in connection.introspection.get_table_description(cursor, "reports_report")
+        }
+    return {"facet_keys", "stat_keys"} <= columns
 
 
 @contextlib.contextmanager
@@ -209,7 +231,7 @@ class Totals:
 # What totals are read from, in two parts that a caller may also add to a statement of
 # its own (reports/facets.py does): the kept rows, and the reports they count that
 # are still scheduled (few, found by the index the list uses), taken off by combine().
-KEPT_SQL = f"SELECT key, reports FROM {TABLE} WHERE reports <> 0"  # noqa: S608
+KEPT_SQL = f"SELECT key, reports FROM {TABLE} WHERE reports <> 0 AND substr(key, 1, 1) <> 's'"  # noqa: S608
 # How many reports the totals count, scheduled ones too (each is in one "g" key).
 REPORTS_SQL = f"SELECT COALESCE(SUM(reports), 0) FROM {TABLE} WHERE key >= 'g' AND key < 'h'"  # noqa: S608
 
@@ -250,3 +272,38 @@ def _keys(text: str) -> list[str]:
     except ValueError:
         return []
     return [key for key in keys if isinstance(key, str)]
+
+
+# The statistics' sums ("s..." keys, reports/facet_keys.py) over every published report.
+STATS_SQL = f"SELECT key, reports FROM {TABLE} WHERE substr(key, 1, 1) = 's' AND reports <> 0"  # noqa: S608
+
+
+def stat_totals(now=None) -> dict[str, int]:
+    """The statistics' sums over every public report: the kept sums less those of the
+    published reports whose time has not come."""
+    connection = connections[router.db_for_read(Report)]
+    with connection.cursor() as cursor:
+        cursor.execute(STATS_SQL)
+        summed: dict[str, int] = dict(cursor.fetchall())
+    waiting = Report.objects.filter(
+        status=Report.Status.PUBLISHED, published_at__gt=now or timezone.now()
+    ).values_list("stat_keys", flat=True)
+    for text in waiting.order_by():
+        for key, n in _weights(text).items():
+            summed[key] = summed.get(key, 0) - n
+    return {key: n for key, n in summed.items() if n}
+
+
+def local_government_totals(now=None) -> dict[str, int]:
+    """Public reports per local government of Japan (6-digit code), of every public report."""
+    return {key[3:]: n for key, n in stat_totals(now).items() if key.startswith("sl:") and n > 0}
+
+
+def _weights(text: str) -> dict[str, int]:
+    try:
+        weights = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(weights, dict):
+        return {}
+    return {key: n for key, n in weights.items() if isinstance(n, int)}

@@ -3,9 +3,12 @@
 For the reports a Selection selects (the parameters of /reports/): reports per
 fiscal year, office and theme; events per country; participants per country,
 people and local governments, honest about their qualifiers; the Japanese
-local governments and partners abroad that took part most often. Computed in
-a fixed number of grouped queries, whatever the data, and cached per content
-revision like the list's counts (reports/facets.py).
+local governments and partners abroad that took part most often. Each report
+keeps its figures summed on its row (Report.stat_keys, reports/facet_keys.py):
+those of every public report come from the sums the database keeps
+(reports/key_totals.py), those of a selection from one reading of its reports,
+whatever the data; the years, offices and themes are the list's counts
+(reports/facets.py), and everything is cached per content revision like them.
 
 Plain values out (Table): the view renders them as charts and tables, and the
 same rows download as CSV.
@@ -14,7 +17,7 @@ same rows download as CSV.
 import dataclasses
 from collections import Counter
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import connections, router
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,10 +25,10 @@ from municipalities.activity import counted_local_governments
 from municipalities.codes import prefecture_name
 from municipalities.models import LocalGovernment, Partner
 
-from . import content_revision, facets, figures, reference, selection
+from . import content_revision, facets, figures, key_totals, reference, selection
 from .facets import country_name
 from .languages import japanese
-from .models import Event, Participant, Report
+from .models import Report
 from .selection import Selection
 
 TOP = 15  # local governments and partners listed
@@ -103,48 +106,98 @@ def figures_of(chosen: Selection, *, request=None) -> Figures:
 
 
 def _count(chosen: Selection, *, request=None) -> Figures:
-    public = selection.apply(Report.objects.published(), chosen).order_by()
-    ids = public.values("pk")
     # Fiscal years, offices and themes from the reading the map shares (reports/facets.py).
     per_key = facets.reports_per_key(chosen, request=request)
-    events = Event.objects.filter(report__in=ids).order_by()
-    by_country = events.values_list("country").annotate(n=Count("pk"))
-    rows = Participant.objects.filter(report__in=ids).order_by()
-    people = rows.values_list("country", "qualifier").annotate(
-        people_sum=Sum("people"),
-        municipalities_sum=Sum("municipalities"),
-        n=Count("pk"),
-        with_people=Count("pk", filter=Q(people__isnull=False)),
+    return _figures(
+        per_key,
+        **(_kept() if chosen == Selection() else _summed(chosen)),
+        # The same counts as the map of this selection draws (read from its cache when
+        # the map was drawn first, and left there for it otherwise).
+        local_governments=counted_local_governments(chosen, request=request),
     )
-    with_figures = Participant.objects.filter(report=OuterRef("pk"), people__isnull=False)
-    without = public.exclude(Exists(with_figures)).count()
-    # The same counts as the map of this selection draws (read from its cache when the
-    # map was drawn first, and left there for it otherwise).
-    by_place = sorted(
-        counted_local_governments(chosen, request=request).items(),
-        key=lambda row: (-row[1], row[0]),
-    )
-    partners = Report.partners.through.objects.filter(report__in=ids).order_by()
-    by_partner = partners.values_list("partner_id").annotate(n=Count("pk"))
-    by_partner = by_partner.order_by("-n", "partner_id")
 
+
+def _kept() -> dict:
+    """Every public report's figures from the sums the database keeps (reports/key_totals.py):
+    no reading of the events, participants and links of 100,000 reports."""
+    return _parsed(key_totals.stat_totals())
+
+
+def _summed(chosen: Selection) -> dict:
+    """A selection's figures: the sums of its reports' stat_keys (reports/facet_keys.py),
+    in one reading of the selected reports instead of a join of each table with them."""
+    public = selection.apply(Report.objects.published(), chosen).order_by()
+    database = connections[router.db_for_read(Report)]
+    sql, params = public.values("stat_keys").query.sql_with_params()
+    with database.cursor() as cursor:
+        cursor.execute(SUM_SQL[database.vendor].format(reports=sql), params)
+        return _parsed(dict(cursor.fetchall()))
+
+
+SUM_SQL = {
+    "postgresql": "SELECT s.key, SUM(s.value::bigint) FROM ({reports}) r "
+    "CROSS JOIN json_each_text(r.stat_keys::json) s GROUP BY s.key",
+    "sqlite": "SELECT s.key, SUM(s.value) FROM ({reports}) r "
+    "CROSS JOIN json_each(r.stat_keys) s GROUP BY s.key",
+}
+
+# The sums of each (country, qualifier), in the order of Figures.participants.
+PARTICIPANT_SUMS = ("sP", "sM", "sR", "sW")
+
+
+def _parsed(summed: dict[str, int]) -> dict:
+    """The statistics' keys (reports/facet_keys.py) with their sums, as Figures' fields."""
+    events, people, partners = Counter(), {}, Counter()
+    for key, n in summed.items():
+        kind, _, rest = key.partition(":")
+        if not n:
+            continue
+        if kind == "se":
+            events[rest] = n
+        elif kind in PARTICIPANT_SUMS:
+            country, _, qualifier = rest.partition(":")
+            people.setdefault((country, qualifier), dict.fromkeys(PARTICIPANT_SUMS, 0))[kind] = n
+        elif kind == "sa":
+            partners[int(rest)] = n
+    return {
+        "event_countries": tuple(events.items()),
+        "participants": tuple(
+            (country, qualifier, *(sums[kind] for kind in PARTICIPANT_SUMS))
+            for (country, qualifier), sums in people.items()
+        ),
+        "with_figures": summed.get("sf", 0),
+        "partners": tuple(partners.items()),
+    }
+
+
+def _figures(
+    per_key, *, event_countries, participants, with_figures, partners, local_governments
+) -> Figures:
+    """Figures from the counts of the selection (reports/facets.py: fiscal years, offices
+    and themes), its figures of _kept() or _summed() and its local governments."""
     per_year: Counter = Counter()
     per_office: Counter = Counter()
     for (code, year), n in per_key["grid"].items():
         per_year[year] += n
         per_office[code] += n
     years = tuple(sorted(per_year.items(), key=lambda row: (row[0] is None, row[0] or 0)))
+    total = sum(n for _, n in years)
     return Figures(
-        total=sum(n for _, n in years),
+        total=total,
         fiscal_years=years,
         offices=tuple((code, n) for code, n in per_office.items() if code is not None),
         themes=tuple(per_key["t"].items()),
-        event_countries=tuple(by_country),
-        participants=tuple(people),
-        without_figures=without,
-        local_governments=tuple(by_place[: TOP * 2]),
-        partners=tuple(by_partner[: TOP * 2]),
+        event_countries=event_countries,
+        participants=participants,
+        without_figures=total - with_figures,
+        local_governments=tuple(_most(local_governments.items())),
+        partners=tuple(_most(partners)),
     )
+
+
+def _most(counts) -> list[tuple]:
+    """The (key, count) pairs taking part most often, most first, ties by key."""
+    return sorted(counts, key=lambda row: (-row[1], row[0]))[: TOP * 2]
 
 
 def tables(found: Figures) -> list[Table]:

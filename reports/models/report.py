@@ -285,6 +285,10 @@ class Report(models.Model):
     # Its themes, prefectures and countries as the counts beside the list read them;
     # kept by database triggers (reports/facet_keys.py).
     facet_keys = models.TextField(_("集計用の分類"), default="[]", editable=False)
+    # Its figures as the statistics add them up (events per country, participants per
+    # country and qualifier, local governments, partners), a JSON object of key to
+    # number; kept by the same triggers.
+    stat_keys = models.TextField(_("統計用の数"), default="{}", editable=False)
     edition_of = models.ForeignKey(
         "self",
         verbose_name=_("修正元の報告"),
@@ -326,7 +330,7 @@ class Report(models.Model):
     # Who changed what and when, status included; the derived search columns are
     # recomputed from the rest, so keeping them would only double the table.
     history = HistoricalRecords(
-        excluded_fields=["search_text", "search_title", "facet_keys"],
+        excluded_fields=["search_text", "search_title", "facet_keys", "stat_keys"],
         verbose_name=_("活動報告の履歴"),
     )
 
