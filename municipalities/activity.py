@@ -1,9 +1,9 @@
 """Who took part how often: reports counted per prefecture, local government and partner.
 
 Counts of a selection of public reports (a reports Selection) are cached per
-content revision: per local government from the links of Report.local_governments
-(of every public report, from the sums the database keeps: reports/key_totals.py),
-per prefecture from the keys each report keeps (reports/facet_keys.py). The other
+content revision: per local government from the sums of the figures each report
+keeps (reports/figure_sums.py), per prefecture from the keys each report keeps
+(reports/facet_keys.py). The other
 functions take the reports to count (a QuerySet of public reports) and count them
 through the links, in one grouped query each. A report counts once for a local
 government, a prefecture or a partner however many of its links lead there.
@@ -13,14 +13,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from reports import content_revision, facets, key_totals, selection
+from reports import facets, figure_sums, selection
 from reports.models import Report
 
 from .codes import prefecture_code_of
 from .maps import Dot
 from .models import LocalGovernment, Partner
-
-LINKS = Report.local_governments.through
 
 
 def _ids(reports: QuerySet) -> QuerySet:
@@ -40,31 +38,10 @@ def reports_with_partner(partner: Partner) -> QuerySet:
     return Report.objects.published().filter(partners=partner)
 
 
-def local_government_counts(reports: QuerySet) -> dict[str, int]:
-    """Reports per local government (6-digit code) directly linked, prefectures included."""
-    rows = (
-        LINKS.objects.filter(report_id__in=_ids(reports))
-        .values_list("localgovernment_id")
-        .annotate(n=Count("report_id"))
-        .order_by()
-    )
-    return dict(rows)
-
-
 def counted_local_governments(chosen, *, request=None) -> dict[str, int]:
     """Reports per local government for a reports Selection, cached per content
     revision: the map and the statistics of one selection read the same counts."""
-    return content_revision.cached(
-        request,
-        "local-government-counts",
-        chosen,
-        lambda: (
-            key_totals.local_government_totals()
-            if chosen == selection.Selection()
-            else local_government_counts(selection.apply(Report.objects.published(), chosen))
-        ),
-        revision=chosen.revision,
-    )
+    return figure_sums.local_governments(figure_sums.of(chosen, request=request))
 
 
 def counted_prefectures(chosen, *, request=None) -> dict[str, int]:
@@ -78,7 +55,7 @@ def counted_prefectures(chosen, *, request=None) -> dict[str, int]:
 def municipality_dots(counts: dict[str, int]) -> list[Dot]:
     """The municipalities among `counts` (code -> reports) that have a point, for the map.
 
-    From counts already made (local_government_counts) and one look-up of the points:
+    From counts already made (counted_local_governments) and one look-up of the points:
     grouping the links again, joined with the local governments, costs a second pass
     over every link of the selection."""
     rows = (

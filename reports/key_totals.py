@@ -294,11 +294,6 @@ def stat_totals(now=None) -> dict[str, int]:
     return {key: n for key, n in summed.items() if n}
 
 
-def local_government_totals(now=None) -> dict[str, int]:
-    """Public reports per local government of Japan (6-digit code), of every public report."""
-    return {key[3:]: n for key, n in stat_totals(now).items() if key.startswith("sl:") and n > 0}
-
-
 def _weights(text: str) -> dict[str, int]:
     try:
         weights = json.loads(text or "{}")

@@ -3,12 +3,10 @@
 For the reports a Selection selects (the parameters of /reports/): reports per
 fiscal year, office and theme; events per country; participants per country,
 people and local governments, honest about their qualifiers; the Japanese
-local governments and partners abroad that took part most often. Each report
-keeps its figures summed on its row (Report.stat_keys, reports/facet_keys.py):
-those of every public report come from the sums the database keeps
-(reports/key_totals.py), those of a selection from one reading of its reports,
-whatever the data; the years, offices and themes are the list's counts
-(reports/facets.py), and everything is cached per content revision like them.
+local governments and partners abroad that took part most often. The years,
+offices and themes are the list's counts (reports/facets.py), the other figures
+the sums of the figures each report keeps (reports/figure_sums.py), both read
+in one statement whatever the data and cached per content revision.
 
 Plain values out (Table): the view renders them as charts and tables, and the
 same rows download as CSV.
@@ -17,18 +15,15 @@ same rows download as CSV.
 import dataclasses
 from collections import Counter
 
-from django.db import connections, router
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from municipalities.activity import counted_local_governments
 from municipalities.codes import prefecture_name
 from municipalities.models import LocalGovernment, Partner
 
-from . import content_revision, facets, figures, key_totals, reference, selection
+from . import content_revision, facets, figure_sums, figures, reference
 from .facets import country_name
 from .languages import japanese
-from .models import Report
 from .selection import Selection
 
 TOP = 15  # local governments and partners listed
@@ -106,47 +101,20 @@ def figures_of(chosen: Selection, *, request=None) -> Figures:
 
 
 def _count(chosen: Selection, *, request=None) -> Figures:
-    # Fiscal years, offices and themes from the reading the map shares (reports/facets.py).
+    # Fiscal years, offices and themes from the reading the map shares (reports/facets.py),
+    # the other figures from the sums it shares too (reports/figure_sums.py).
     per_key = facets.reports_per_key(chosen, request=request)
-    return _figures(
-        per_key,
-        **(_kept() if chosen == Selection() else _summed(chosen)),
-        # The same counts as the map of this selection draws (read from its cache when
-        # the map was drawn first, and left there for it otherwise).
-        local_governments=counted_local_governments(chosen, request=request),
-    )
+    sums = figure_sums.of(chosen, request=request)
+    return _figures(per_key, **_parsed(sums), local_governments=figure_sums.local_governments(sums))
 
-
-def _kept() -> dict:
-    """Every public report's figures from the sums the database keeps (reports/key_totals.py):
-    no reading of the events, participants and links of 100,000 reports."""
-    return _parsed(key_totals.stat_totals())
-
-
-def _summed(chosen: Selection) -> dict:
-    """A selection's figures: the sums of its reports' stat_keys (reports/facet_keys.py),
-    in one reading of the selected reports instead of a join of each table with them."""
-    public = selection.apply(Report.objects.published(), chosen).order_by()
-    database = connections[router.db_for_read(Report)]
-    sql, params = public.values("stat_keys").query.sql_with_params()
-    with database.cursor() as cursor:
-        cursor.execute(SUM_SQL[database.vendor].format(reports=sql), params)
-        return _parsed(dict(cursor.fetchall()))
-
-
-SUM_SQL = {
-    "postgresql": "SELECT s.key, SUM(s.value::bigint) FROM ({reports}) r "
-    "CROSS JOIN json_each_text(r.stat_keys::json) s GROUP BY s.key",
-    "sqlite": "SELECT s.key, SUM(s.value) FROM ({reports}) r "
-    "CROSS JOIN json_each(r.stat_keys) s GROUP BY s.key",
-}
 
 # The sums of each (country, qualifier), in the order of Figures.participants.
 PARTICIPANT_SUMS = ("sP", "sM", "sR", "sW")
 
 
 def _parsed(summed: dict[str, int]) -> dict:
-    """The statistics' keys (reports/facet_keys.py) with their sums, as Figures' fields."""
+    """The statistics' keys (reports/facet_keys.py) with their sums, as Figures' fields
+    (but the local governments)."""
     events, people, partners = Counter(), {}, Counter()
     for key, n in summed.items():
         kind, _, rest = key.partition(":")
@@ -174,7 +142,7 @@ def _figures(
     per_key, *, event_countries, participants, with_figures, partners, local_governments
 ) -> Figures:
     """Figures from the counts of the selection (reports/facets.py: fiscal years, offices
-    and themes), its figures of _kept() or _summed() and its local governments."""
+    and themes) and the sums of its figures."""
     per_year: Counter = Counter()
     per_office: Counter = Counter()
     for (code, year), n in per_key["grid"].items():

@@ -130,3 +130,33 @@ def test_the_kept_figures_of_all_reports_are_the_sum_of_each_offices(client):
         for country, events in tables(client, office=codes[name])["event-countries"]:
             per_office[country] = per_office.get(country, 0) + events
     assert dict(tables(client)["event-countries"]) == per_office
+
+
+def reported(title, people, country="KR", **kwargs):
+    report = make_report(
+        title=title,
+        participants=({"name": "来場者", "country": country, "people": people},),
+        **kwargs,
+    )
+    Event.objects.filter(report=report).update(country=country)
+    return report
+
+
+def test_a_word_in_most_reports_sums_the_figures_of_its_public_matches_only(client, clock):
+    # Three of four public reports hold the word: counted as every report less the one
+    # without it, so a draft or a scheduled match must add nothing either.
+    for people in (10, 20, 30):
+        reported("姉妹都市との青少年交流", people)
+    reported("見本市への出展", 1000, country="FR")
+    reported("交流の下書き", 5000, status=Report.Status.DRAFT)
+    reported("予定の交流", 7000, published_at=clock.now + datetime.timedelta(days=1))
+    shown = tables(client, q="交流")
+    assert shown["participants"] == [("韓国", "60人", "—")]
+    assert shown["event-countries"] == [("韓国", 3)]
+
+
+def test_a_rare_word_sums_the_figures_of_its_matches(client):
+    reported("伝統工芸品の展示", 7)
+    for people in (10, 20, 30):
+        reported("姉妹都市との青少年交流", people, country="FR")
+    assert tables(client, q="伝統工芸品")["participants"] == [("韓国", "7人", "—")]
