@@ -3,9 +3,9 @@
 Counts of a selection of public reports (a reports Selection) are cached per
 content revision: per local government from the sums of the figures each report
 keeps (reports/figure_sums.py), per prefecture from the keys each report keeps
-(reports/facet_keys.py). The other
-functions take the reports to count (a QuerySet of public reports) and count them
-through the links, in one grouped query each. A report counts once for a local
+(reports/facet_keys.py). The other functions take the reports to count (a
+QuerySet of public reports) and count them through the links, in one grouped
+query each. A report counts once for a local
 government, a prefecture or a partner however many of its links lead there.
 """
 

@@ -100,49 +100,15 @@ def figures_of(chosen: Selection, *, request=None) -> Figures:
     )
 
 
+# The sums of each (country, qualifier), in the order of Figures.participants.
+PARTICIPANT_SUMS = ("sP", "sM", "sR", "sW")
+
+
 def _count(chosen: Selection, *, request=None) -> Figures:
     # Fiscal years, offices and themes from the reading the map shares (reports/facets.py),
     # the other figures from the sums it shares too (reports/figure_sums.py).
     per_key = facets.reports_per_key(chosen, request=request)
     sums = figure_sums.of(chosen, request=request)
-    return _figures(per_key, **_parsed(sums), local_governments=figure_sums.local_governments(sums))
-
-
-# The sums of each (country, qualifier), in the order of Figures.participants.
-PARTICIPANT_SUMS = ("sP", "sM", "sR", "sW")
-
-
-def _parsed(summed: dict[str, int]) -> dict:
-    """The statistics' keys (reports/facet_keys.py) with their sums, as Figures' fields
-    (but the local governments)."""
-    events, people, partners = Counter(), {}, Counter()
-    for key, n in summed.items():
-        kind, _, rest = key.partition(":")
-        if not n:
-            continue
-        if kind == "se":
-            events[rest] = n
-        elif kind in PARTICIPANT_SUMS:
-            country, _, qualifier = rest.partition(":")
-            people.setdefault((country, qualifier), dict.fromkeys(PARTICIPANT_SUMS, 0))[kind] = n
-        elif kind == "sa":
-            partners[int(rest)] = n
-    return {
-        "event_countries": tuple(events.items()),
-        "participants": tuple(
-            (country, qualifier, *(sums[kind] for kind in PARTICIPANT_SUMS))
-            for (country, qualifier), sums in people.items()
-        ),
-        "with_figures": summed.get("sf", 0),
-        "partners": tuple(partners.items()),
-    }
-
-
-def _figures(
-    per_key, *, event_countries, participants, with_figures, partners, local_governments
-) -> Figures:
-    """Figures from the counts of the selection (reports/facets.py: fiscal years, offices
-    and themes) and the sums of its figures."""
     per_year: Counter = Counter()
     per_office: Counter = Counter()
     for (code, year), n in per_key["grid"].items():
@@ -150,16 +116,29 @@ def _figures(
         per_office[code] += n
     years = tuple(sorted(per_year.items(), key=lambda row: (row[0] is None, row[0] or 0)))
     total = sum(n for _, n in years)
+    events, people, partners = Counter(), {}, Counter()
+    for key, n in sums.items():
+        kind, _, rest = key.partition(":")
+        if kind == "se":
+            events[rest] = n
+        elif kind in PARTICIPANT_SUMS:
+            country, _, qualifier = rest.partition(":")
+            people.setdefault((country, qualifier), dict.fromkeys(PARTICIPANT_SUMS, 0))[kind] = n
+        elif kind == "sa":
+            partners[int(rest)] = n
     return Figures(
         total=total,
         fiscal_years=years,
         offices=tuple((code, n) for code, n in per_office.items() if code is not None),
         themes=tuple(per_key["t"].items()),
-        event_countries=event_countries,
-        participants=participants,
-        without_figures=total - with_figures,
-        local_governments=tuple(_most(local_governments.items())),
-        partners=tuple(_most(partners)),
+        event_countries=tuple(events.items()),
+        participants=tuple(
+            (country, qualifier, *(summed[kind] for kind in PARTICIPANT_SUMS))
+            for (country, qualifier), summed in people.items()
+        ),
+        without_figures=total - sums.get("sf", 0),
+        local_governments=tuple(_most(figure_sums.local_governments(sums).items())),
+        partners=tuple(_most(partners.items())),
     )
 
 
